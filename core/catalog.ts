@@ -1,0 +1,113 @@
+/**
+ * The detection catalog: every folder under `detections/` is one detection (`detection.yaml` + `query.sql`
+ * + fixtures). Loading validates each folder and names the file and field at fault.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+export const SEVERITIES = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+const ID = /^okta-[a-z0-9]+(-[a-z0-9]+)*$/;
+const PARAM = /^[a-z][a-z0-9_]*$/;
+
+const metadataSchema = z.strictObject({
+  id: z.string().regex(ID, 'must be okta- followed by lower-case words joined by -'),
+  title: z.string().min(5),
+  description: z.string().min(10),
+  severity: z.enum(SEVERITIES),
+  /** MITRE ATT&CK technique ids, e.g. T1110.003. */
+  mitre: z.array(z.string().regex(/^T\d{4}(\.\d{3})?$/, 'must be a MITRE ATT&CK technique id like T1110 or T1110.003')).min(1),
+  cadence: z.enum(['hourly', 'daily']),
+  /** Arrival hours the query reads, ending with the run hour (hourly detections only). */
+  lookback_hours: z.number().int().min(1).max(48).default(1),
+  thresholds: z
+    .record(
+      z.string().regex(PARAM, 'threshold names are lower_snake_case'),
+      z.strictObject({ default: z.number(), description: z.string().min(5), min: z.number().optional(), max: z.number().optional() }),
+    )
+    .default({}),
+  runbook: z.string().min(10),
+  false_positives: z.array(z.string()).min(1),
+  references: z.array(z.string()).default([]),
+  /** The Panther rules this detection answers for, if any. */
+  panther_rules: z.array(z.string()).default([]),
+});
+
+export type DetectionMetadata = z.infer<typeof metadataSchema>;
+
+export interface Detection extends DetectionMetadata {
+  /** Athena (Trino) SQL with `:name` parameters. */
+  readonly sql: string;
+  /** Folder of the detection, when loaded from disk. */
+  readonly dir?: string;
+}
+
+export class CatalogError extends Error {}
+
+/** Validates one detection's files; `where` names the folder for messages. */
+export function parseDetection(where: string, yamlText: string, sql: string): Detection {
+  let raw: unknown;
+  try {
+    raw = parseYaml(yamlText);
+  } catch (e) {
+    throw new CatalogError(`${where}/detection.yaml: not valid YAML: ${(e as Error).message}`);
+  }
+  const parsed = metadataSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join('.') || '(top level)';
+    throw new CatalogError(`${where}/detection.yaml: field "${field}": ${issue.message}`);
+  }
+  if (sql.trim() === '') throw new CatalogError(`${where}/query.sql is empty`);
+  return { ...parsed.data, sql };
+}
+
+/** Loads every detection folder under `dir`, sorted by id; the folder name must equal the id. */
+export function loadCatalog(dir: string): Detection[] {
+  if (!existsSync(dir)) throw new CatalogError(`detections folder ${dir} does not exist`);
+  const out: Detection[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const folder = join(dir, entry.name);
+    const yamlPath = join(folder, 'detection.yaml');
+    const sqlPath = join(folder, 'query.sql');
+    for (const p of [yamlPath, sqlPath]) if (!existsSync(p)) throw new CatalogError(`${folder}: missing ${p.slice(folder.length + 1)}`);
+    const detection = parseDetection(folder, readFileSync(yamlPath, 'utf8'), readFileSync(sqlPath, 'utf8'));
+    if (detection.id !== entry.name) {
+      throw new CatalogError(`${yamlPath}: field "id" is "${detection.id}" but the folder is "${entry.name}"; they must match`);
+    }
+    out.push({ ...detection, dir: folder });
+  }
+  return out.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Threshold overrides by detection id, e.g. `{"okta-password-spray": {"min_users": 20}}`. */
+export type ThresholdOverrides = Readonly<Record<string, Readonly<Record<string, number>>>>;
+
+/**
+ * The threshold values each detection runs with: its defaults, overridden by `overrides`. An override for
+ * an unknown detection or threshold, or out of the threshold's range, is an error naming it.
+ */
+export function resolveThresholds(catalog: readonly Detection[], overrides: ThresholdOverrides = {}): Map<string, Record<string, number>> {
+  const byId = new Map(catalog.map((d) => [d.id, d]));
+  for (const [id, values] of Object.entries(overrides)) {
+    const d = byId.get(id);
+    if (!d) throw new CatalogError(`thresholds: no detection "${id}" (known: ${[...byId.keys()].join(', ')})`);
+    for (const [name, value] of Object.entries(values)) {
+      const t = d.thresholds[name];
+      if (!t) {
+        const known = Object.keys(d.thresholds);
+        throw new CatalogError(`thresholds.${id}: no threshold "${name}" (${known.length ? `known: ${known.join(', ')}` : 'this detection has none'})`);
+      }
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new CatalogError(`thresholds.${id}.${name}: value ${JSON.stringify(value)} is not a number`);
+      if (t.min !== undefined && value < t.min) throw new CatalogError(`thresholds.${id}.${name}: value ${value} is below the minimum ${t.min}`);
+      if (t.max !== undefined && value > t.max) throw new CatalogError(`thresholds.${id}.${name}: value ${value} is above the maximum ${t.max}`);
+    }
+  }
+  return new Map(
+    catalog.map((d) => [d.id, { ...Object.fromEntries(Object.entries(d.thresholds).map(([n, t]) => [n, t.default])), ...(overrides[d.id] ?? {}) }]),
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * Runs a set of detections for one window and writes their findings as one partition of `findings`.
+ * Engine-agnostic: the same code runs on DuckDB locally and on Athena in the Lambdas.
+ */
+import type { QueryEngine } from '../engines/query-engine.ts';
+import { findings as findingsTable } from '../schema/findings.ts';
+import type { Detection } from './catalog.ts';
+import { compareFindings, findingFromRow, type Finding } from './findings.ts';
+import { bindNamedParams, compileNamedParams, type SqlValue } from './sql-params.ts';
+import { asSubquery, readSql } from './sql-files.ts';
+
+/** How many event uuids a finding keeps (the issue asks for at least 20). */
+export const MAX_EVENT_UUIDS = 100;
+
+export interface DetectionWindow {
+  /** Start and end of the window the findings belong to, `YYYY-MM-DD HH:MM:SS.sss` UTC, end excluded. */
+  readonly start: string;
+  readonly end: string;
+  /** The `findings` partition this run owns and replaces. */
+  readonly partition: { readonly dt: string; readonly run: string };
+}
+
+export interface DetectionRunInput {
+  readonly engine: QueryEngine;
+  readonly detections: readonly Detection[];
+  readonly window: DetectionWindow;
+  /** The parameters one detection's query may use: its thresholds, partition bounds, the day, a user id... */
+  readonly paramsFor: (detection: Detection) => Readonly<Record<string, SqlValue>>;
+  readonly now: () => Date;
+}
+
+export interface DetectionRunResult {
+  /** Every finding of the window, most severe first. */
+  readonly findings: readonly Finding[];
+  /** The findings whose id the lake did not hold before this run: the ones to notify. */
+  readonly newFindings: readonly Finding[];
+}
+
+/** `2026-11-25 04:00:00.000` */
+export const sqlTimestamp = (d: Date): string => d.toISOString().replace('T', ' ').replace('Z', '');
+
+/** The findings SQL of one detection, with its parameters in placeholder order. */
+export function findingsQuery(detection: Detection, input: Omit<DetectionRunInput, 'engine' | 'detections'>): { sql: string; params: SqlValue[] } {
+  const wrapper = readSql('core/sql/finding-from-detection.sql');
+  const text = wrapper.replace('{{detection_query}}', () => asSubquery(detection.sql));
+  const compiled = compileNamedParams(text);
+  const values: Record<string, SqlValue> = {
+    ...input.paramsFor(detection),
+    detection_id: detection.id,
+    detection_title: detection.title,
+    detection_severity: detection.severity,
+    finding_window_start: input.window.start,
+    finding_window_end: input.window.end,
+    detected_at: sqlTimestamp(input.now()),
+    max_event_uuids: MAX_EVENT_UUIDS,
+  };
+  return { sql: compiled.text, params: bindNamedParams(compiled, values, `detection ${detection.id}`) };
+}
+
+const addDaysToDt = (dt: string, n: number) => new Date(Date.parse(`${dt}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+export async function runDetections(input: DetectionRunInput): Promise<DetectionRunResult> {
+  const { engine, window } = input;
+  const known = await knownFindingIds(engine, window.partition.dt);
+
+  const branches = input.detections.map((d) => findingsQuery(d, input));
+  const union =
+    branches.length > 0
+      ? branches.map((b) => b.sql).join('\nunion all\n')
+      : // No detection enabled: the partition is still rewritten, empty.
+        `select ${Object.keys(findingsTable.columns).map((c) => `null as ${c}`).join(', ')} where false`;
+  await engine.replacePartition(findingsTable, window.partition, union, branches.flatMap((b) => b.params));
+
+  const read = compileNamedParams(readSql('core/sql/findings-of-run.sql'));
+  const rows = await engine.select(read.text, bindNamedParams(read, window.partition));
+  const findings = rows.map(findingFromRow).sort(compareFindings);
+  return { findings, newFindings: findings.filter((f) => !known.has(f.finding_id)) };
+}
+
+async function knownFindingIds(engine: QueryEngine, dt: string): Promise<Set<string>> {
+  const q = compileNamedParams(readSql('core/sql/known-finding-ids.sql'));
+  const rows = await engine.select(q.text, bindNamedParams(q, { from_dt: addDaysToDt(dt, -1), to_dt: addDaysToDt(dt, 1) }));
+  return new Set(rows.map((r) => String(r.finding_id)));
+}

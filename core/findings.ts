@@ -1,0 +1,75 @@
+/** A finding as the core hands it to notifiers and printers, read back from the `findings` table. */
+import type { ResultRow } from '../engines/query-engine.ts';
+import type { Severity } from './catalog.ts';
+
+export interface Finding {
+  readonly finding_id: string;
+  readonly detection: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly entity: { readonly type: string; readonly id: string };
+  readonly window_start: string;
+  readonly window_end: string;
+  readonly first_seen: string;
+  readonly last_seen: string;
+  readonly event_count: number;
+  readonly event_uuids: readonly string[];
+  readonly actors: readonly string[];
+  readonly ips: readonly string[];
+  readonly summary: string;
+  readonly dt: string;
+  readonly run: string;
+}
+
+const SEVERITY_RANK: Record<string, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3, INFO: 4 };
+
+const text = (row: ResultRow, key: string): string => {
+  const v = row[key];
+  if (v === null || v === undefined) return '';
+  return String(v);
+};
+
+const jsonList = (row: ResultRow, key: string): string[] => {
+  const v = row[key];
+  if (typeof v !== 'string' || v === '') return [];
+  const parsed: unknown = JSON.parse(v);
+  return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : [];
+};
+
+/** Timestamps as ISO-8601 UTC (`2026-11-25T04:00:00.000Z`), whichever engine's text form they came in. */
+export function isoTimestamp(value: string): string {
+  if (value === '') return value;
+  const t = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value.replace(' ', 'T') : `${value.replace(' ', 'T')}Z`);
+  return Number.isNaN(t) ? value : new Date(t).toISOString();
+}
+
+export function findingFromRow(row: ResultRow): Finding {
+  return {
+    finding_id: text(row, 'finding_id'),
+    detection: text(row, 'detection'),
+    title: text(row, 'title'),
+    severity: text(row, 'severity') as Severity,
+    entity: { type: text(row, 'entity_type'), id: text(row, 'entity_id') },
+    window_start: isoTimestamp(text(row, 'window_start')),
+    window_end: isoTimestamp(text(row, 'window_end')),
+    first_seen: isoTimestamp(text(row, 'first_seen')),
+    last_seen: isoTimestamp(text(row, 'last_seen')),
+    event_count: Number(row.event_count ?? 0),
+    event_uuids: jsonList(row, 'event_uuids'),
+    actors: jsonList(row, 'actors'),
+    ips: jsonList(row, 'ips'),
+    summary: text(row, 'summary'),
+    dt: text(row, 'dt'),
+    run: text(row, 'run'),
+  };
+}
+
+/** Most severe first, then by detection and entity: the order people read findings in. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) ||
+    a.detection.localeCompare(b.detection) ||
+    a.entity.id.localeCompare(b.entity.id) ||
+    a.window_start.localeCompare(b.window_start)
+  );
+}

@@ -1,0 +1,153 @@
+/**
+ * The local engine: embedded DuckDB over a lake folder laid out exactly like the S3 lake. Each table of
+ * `schema/` is a view over its Hive-partitioned Parquet files, so a query's `dt`/`hour` predicates prune
+ * files the way partition projection prunes S3 prefixes in Athena.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
+import type { SqlValue } from '../../core/sql-params.ts';
+import { lakeTables } from '../../schema/index.ts';
+import { duckdbType, type TableDef } from '../../schema/types.ts';
+import { partitionPath } from '../../lake/layout.ts';
+import type { QueryEngine, ResultRow, ResultValue } from '../query-engine.ts';
+import { trinoToDuckDb } from './dialect.ts';
+
+const COMPAT_SQL = readFileSync(new URL('./trino-compat.sql', import.meta.url), 'utf8');
+
+export interface DuckDbEngineOptions {
+  /** DuckDB worker threads. @default DuckDB's default (one per core) */
+  readonly threads?: number;
+  /** DuckDB memory limit, e.g. `2GB`. @default DuckDB's default (80% of RAM) */
+  readonly memoryLimit?: string;
+}
+
+const quoteLiteral = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const quoteIdent = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+export class DuckDbEngine implements QueryEngine {
+  private constructor(
+    readonly root: string,
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(root: string, options: DuckDbEngineOptions = {}): Promise<DuckDbEngine> {
+    // Never reach for the network: every extension we use (json, parquet, icu) is built in.
+    const config: Record<string, string> = { autoinstall_known_extensions: 'false' };
+    if (options.threads) config.threads = String(options.threads);
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    const instance = await DuckDBInstance.create(':memory:', config);
+    const connection = await instance.connect();
+    // Timestamps are UTC everywhere, as in Athena, whatever the laptop's zone (set after connect: ICU is loaded then).
+    await connection.run(`set TimeZone = 'UTC'`);
+    await connection.run(COMPAT_SQL);
+    return new DuckDbEngine(root, instance, connection);
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+
+  /** Absolute folder of one partition of a table. */
+  partitionDir(table: TableDef, partition: Readonly<Record<string, string>>): string {
+    return join(this.root, table.location, partitionPath(partition));
+  }
+
+  /**
+   * (Re)creates one view per lake table over the Parquet files present now. A table with no files yet is
+   * an empty relation of the right columns, so every query binds from the first run on.
+   */
+  async refreshViews(): Promise<void> {
+    for (const table of lakeTables) await this.connection.run(this.viewSql(table));
+  }
+
+  private viewSql(table: TableDef): string {
+    const dir = join(this.root, table.location);
+    const depth = table.partitionKeys.length;
+    const hasFiles = existsSync(dir) && hasParquetAtDepth(dir, depth);
+    const partitionTypes = `{${table.partitionKeys.map((k) => `${quoteLiteral(k)}: 'VARCHAR'`).join(', ')}}`;
+    if (hasFiles) {
+      const glob = join(dir, ...Array(depth).fill('*'), '*.parquet');
+      return `create or replace view ${quoteIdent(table.name)} as select * from read_parquet(${quoteLiteral(glob)},
+        hive_partitioning = true, hive_types = ${partitionTypes}, hive_types_autocast = false, union_by_name = true)`;
+    }
+    const columns = [
+      ...Object.entries(table.columns).map(([n, t]) => `cast(null as ${duckdbType(t)}) as ${quoteIdent(n)}`),
+      ...table.partitionKeys.map((k) => `cast(null as VARCHAR) as ${quoteIdent(k)}`),
+    ];
+    return `create or replace view ${quoteIdent(table.name)} as select ${columns.join(', ')} where false`;
+  }
+
+  async select(sql: string, params: readonly SqlValue[]): Promise<ResultRow[]> {
+    await this.refreshViews();
+    const result = await this.run(trinoToDuckDb(sql), params);
+    return toRows(result);
+  }
+
+  async replacePartition(
+    table: TableDef,
+    partition: Readonly<Record<string, string>>,
+    select: string,
+    params: readonly SqlValue[],
+  ): Promise<void> {
+    await this.refreshViews();
+    const staging = `__staging_${randomUUID().replaceAll('-', '')}`;
+    const casts = Object.entries(table.columns)
+      .map(([n, t]) => `cast(${quoteIdent(n)} as ${duckdbType(t)}) as ${quoteIdent(n)}`)
+      .join(', ');
+    await this.run(`create temp table ${staging} as select ${casts} from (${trinoToDuckDb(select)})`, params);
+    try {
+      const dir = this.partitionDir(table, partition);
+      const next = `${dir}.next-${process.pid}`;
+      rmSync(next, { recursive: true, force: true });
+      mkdirSync(next, { recursive: true });
+      await this.connection.run(
+        `copy ${staging} to ${quoteLiteral(join(next, 'part-00000.parquet'))} (format parquet, compression snappy)`,
+      );
+      // Swap the whole folder so a reader never sees half a partition.
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(next, dir);
+    } finally {
+      await this.connection.run(`drop table if exists ${staging}`);
+    }
+  }
+
+  /** Runs DuckDB SQL (already translated) with positional parameters. */
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<DuckDBResultReader> {
+    if (params.length === 0) return this.connection.runAndReadAll(sql);
+    const prepared = await this.connection.prepare(sql);
+    prepared.bind(params.map((p) => (p === null ? null : p)) as never);
+    return prepared.runAndReadAll();
+  }
+}
+
+function hasParquetAtDepth(dir: string, depth: number): boolean {
+  const entries = readdirSync(dir, { withFileTypes: true });
+  if (depth === 0) return entries.some((e) => e.isFile() && e.name.endsWith('.parquet'));
+  return entries.some((e) => e.isDirectory() && e.name.includes('=') && hasParquetAtDepth(join(dir, e.name), depth - 1));
+}
+
+const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/;
+
+/** DuckDB's JSON-friendly values, with integers as numbers and nested values as JSON text. */
+export function toRows(result: DuckDBResultReader): ResultRow[] {
+  const names = result.columnNames();
+  const types = result.columnTypes().map(String);
+  return result.getRowObjectsJson().map((row) => {
+    const out: ResultRow = {};
+    names.forEach((name, i) => {
+      const v = row[name];
+      const type = types[i]!;
+      let value: ResultValue;
+      if (v === null || v === undefined) value = null;
+      else if (typeof v === 'object') value = JSON.stringify(v);
+      else if (NUMERIC.test(type) && typeof v === 'string') value = Number(v);
+      else value = v as ResultValue;
+      out[name] = value;
+    });
+    return out;
+  });
+}
