@@ -26,7 +26,13 @@ const metadataSchema = z.strictObject({
   thresholds: z
     .record(
       z.string().regex(PARAM, 'threshold names are lower_snake_case'),
-      z.strictObject({ default: z.number(), description: z.string().min(5), min: z.number().optional(), max: z.number().optional() }),
+      z.strictObject({
+        /** A number, or a comma-separated list of values as text (e.g. ISO country codes). */
+        default: z.union([z.number(), z.string()]),
+        description: z.string().min(5),
+        min: z.number().optional(),
+        max: z.number().optional(),
+      }),
     )
     .default({}),
   runbook: z.string().min(10),
@@ -84,14 +90,19 @@ export function loadCatalog(dir: string): Detection[] {
   return out.sort((a, b) => a.id.localeCompare(b.id));
 }
 
+export type ThresholdValue = number | string;
+
 /** Threshold overrides by detection id, e.g. `{"okta-password-spray": {"min_users": 20}}`. */
-export type ThresholdOverrides = Readonly<Record<string, Readonly<Record<string, number>>>>;
+export type ThresholdOverrides = Readonly<Record<string, Readonly<Record<string, ThresholdValue>>>>;
 
 /**
  * The threshold values each detection runs with: its defaults, overridden by `overrides`. An override for
  * an unknown detection or threshold, or out of the threshold's range, is an error naming it.
  */
-export function resolveThresholds(catalog: readonly Detection[], overrides: ThresholdOverrides = {}): Map<string, Record<string, number>> {
+export function resolveThresholds(
+  catalog: readonly Detection[],
+  overrides: ThresholdOverrides = {},
+): Map<string, Record<string, ThresholdValue>> {
   const byId = new Map(catalog.map((d) => [d.id, d]));
   for (const [id, values] of Object.entries(overrides)) {
     const d = byId.get(id);
@@ -102,7 +113,11 @@ export function resolveThresholds(catalog: readonly Detection[], overrides: Thre
         const known = Object.keys(d.thresholds);
         throw new CatalogError(`thresholds.${id}: no threshold "${name}" (${known.length ? `known: ${known.join(', ')}` : 'this detection has none'})`);
       }
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw new CatalogError(`thresholds.${id}.${name}: value ${JSON.stringify(value)} is not a number`);
+      const kind = typeof t.default === 'number' ? 'number' : 'string';
+      if (typeof value !== kind || (kind === 'number' && !Number.isFinite(value))) {
+        throw new CatalogError(`thresholds.${id}.${name}: value ${JSON.stringify(value)} is not a ${kind} (the default is ${JSON.stringify(t.default)})`);
+      }
+      if (typeof value !== 'number') continue;
       if (t.min !== undefined && value < t.min) throw new CatalogError(`thresholds.${id}.${name}: value ${value} is below the minimum ${t.min}`);
       if (t.max !== undefined && value > t.max) throw new CatalogError(`thresholds.${id}.${name}: value ${value} is above the maximum ${t.max}`);
     }

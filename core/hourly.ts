@@ -7,13 +7,13 @@
  */
 import type { QueryEngine } from '../engines/query-engine.ts';
 import { addHours, hourStart, type Hour } from '../lake/layout.ts';
-import type { Detection } from './catalog.ts';
+import type { Detection, ThresholdValue } from './catalog.ts';
 import { runDetections, sqlTimestamp, type DetectionRunResult } from './detection-run.ts';
 
 export interface HourlyRunInput {
   readonly engine: QueryEngine;
   readonly catalog: readonly Detection[];
-  readonly thresholds: ReadonlyMap<string, Readonly<Record<string, number>>>;
+  readonly thresholds: ReadonlyMap<string, Readonly<Record<string, ThresholdValue>>>;
   /** Detection ids switched off by configuration. @default none */
   readonly disabled?: ReadonlySet<string>;
   readonly hour: Hour;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { assetRoot } from '../core/assets.ts';
-import { loadCatalog, resolveThresholds, type Detection, type ThresholdOverrides } from '../core/catalog.ts';
+import { loadCatalog, resolveThresholds, type Detection, type ThresholdOverrides, type ThresholdValue } from '../core/catalog.ts';
 import type { DetectionRunResult } from '../core/detection-run.ts';
 import { runHourly } from '../core/hourly.ts';
 import { DuckDbEngine, type DuckDbEngineOptions } from '../engines/duckdb/engine.ts';
@@ -27,7 +27,7 @@ export interface LocalLakeOptions extends DuckDbEngineOptions {
 
 export class LocalLake {
   readonly catalog: readonly Detection[];
-  readonly thresholds: ReadonlyMap<string, Readonly<Record<string, number>>>;
+  readonly thresholds: ReadonlyMap<string, Readonly<Record<string, ThresholdValue>>>;
   readonly disabled: ReadonlySet<string>;
   readonly now: () => Date;
 
