@@ -36,7 +36,6 @@ describe('detection catalog', () => {
     it('parses as Trino (Athena engine v3), alone and wrapped into findings', () => {
       expect(trinoParseError(compileNamedParams(d.sql).text)).toBeUndefined();
       const wrapped = findingsQuery(d, {
-        thresholds,
         window: { start: '2026-01-15 10:00:00.000', end: '2026-01-15 11:00:00.000', partition: { dt: '2026-01-15', run: 'hourly-10' } },
         paramsFor: () => ({
           ...thresholds.get(d.id),
