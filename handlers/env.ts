@@ -20,3 +20,14 @@ export const HANDLER_ENV = {
 } as const;
 
 export type HandlerEnvKey = keyof typeof HANDLER_ENV;
+
+/**
+ * The input EventBridge Scheduler sends the scheduled functions: the schedule's own time, so a retry
+ * reruns the same window (`{"scheduled_time": "<aws.scheduler.scheduled-time>"}`).
+ */
+export interface ScheduledInput {
+  readonly scheduled_time: string;
+}
+
+/** EventBridge `source` and `detail-type` of the finding events the handlers put on the bus. */
+export const FINDING_EVENT = { source: 'okta-log-lake', detailType: 'Okta Detection Finding' } as const;
