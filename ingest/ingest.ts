@@ -39,6 +39,8 @@ export interface IngestSummary {
   readonly hours: readonly Hour[];
   /** Lake-relative paths of the quarantine files written. */
   readonly errorFiles: readonly string[];
+  /** The first rejections (up to 10), to show where the input is wrong without opening the files. */
+  readonly firstRejections: readonly { readonly line: number; readonly reason: string }[];
 }
 
 /** One output stream per partition folder, opened on first use. */
@@ -99,6 +101,7 @@ export async function ingest(engine: DuckDbEngine, input: Readable | AsyncIterab
   let ingested = 0;
   let quarantined = 0;
   let blank = 0;
+  const firstRejections: { line: number; reason: string }[] = [];
   const hours = new Map<string, Hour>();
   let batch = 0;
   let staged = 0;
@@ -127,6 +130,7 @@ export async function ingest(engine: DuckDbEngine, input: Readable | AsyncIterab
       if (result.kind === 'rejected') {
         const day = dayOf(now());
         quarantined++;
+        if (firstRejections.length < 10) firstRejections.push({ line: line.number, reason: result.reason });
         await raw.write(day, Buffer.concat([line.bytes, NEWLINE]));
         await errors.write(day, quarantineRecord(options.source, line.number, result.reason, line.bytes));
         continue;
@@ -154,6 +158,7 @@ export async function ingest(engine: DuckDbEngine, input: Readable | AsyncIterab
     blank,
     hours: [...hours.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, h]) => h),
     errorFiles: errors.paths(),
+    firstRejections,
   };
 }
 

@@ -1,0 +1,53 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { bindNamedParams, compileNamedParams, type SqlValue } from '../../core/sql-params.ts';
+import { LocalLake } from '../../lake/local-lake.ts';
+import { table, type Io } from '../output.ts';
+import { UsageError } from '../usage-error.ts';
+
+export interface QueryArgs {
+  readonly sql?: string;
+  readonly file?: string;
+  readonly lake: string;
+  readonly param?: readonly string[];
+  readonly json?: boolean;
+}
+
+/** `name=value` pairs; a value that is a plain number is bound as a number. */
+export function parseParams(pairs: readonly string[] = []): Record<string, SqlValue> {
+  const out: Record<string, SqlValue> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param "${pair}" is not of the form name=value`);
+    const name = pair.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--param name "${name}" is not a valid parameter name`);
+    const value = pair.slice(eq + 1);
+    out[name] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+  }
+  return out;
+}
+
+export async function queryCommand(io: Io, args: QueryArgs): Promise<void> {
+  if ((args.sql === undefined) === (args.file === undefined)) throw new UsageError('query needs the SQL text or --file <path>, not both');
+  if (args.file !== undefined && !existsSync(args.file)) throw new UsageError(`SQL file ${args.file} does not exist`);
+  if (!existsSync(args.lake)) throw new UsageError(`lake folder ${args.lake} does not exist (ingest something first)`);
+  const sql = args.sql ?? readFileSync(args.file!, 'utf8');
+  const compiled = compileNamedParams(sql.trim().replace(/;+\s*$/, ''));
+  let params: SqlValue[];
+  try {
+    params = bindNamedParams(compiled, parseParams(args.param), 'query');
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message} (pass them as --param name=value)`);
+  }
+  const lake = await LocalLake.open(args.lake);
+  try {
+    const rows = await lake.engine.select(compiled.text, params);
+    if (args.json) io.out(JSON.stringify({ rows }));
+    else if (rows.length === 0) io.out('(no rows)');
+    else {
+      for (const line of table(rows)) io.out(line);
+      io.err(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
+    }
+  } finally {
+    lake.close();
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Detection settings for the local commands, from the same `okta-lake.config.json` the deployment reads
+ * (its `detections` section: thresholds and disabled detections), so a tuned threshold behaves the same
+ * on the laptop and in AWS.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CONFIG_FILE_NAME, ConfigError, resolveConfig } from '../config/index.ts';
+import type { LocalLakeOptions } from '../lake/local-lake.ts';
+import { UsageError } from './usage-error.ts';
+
+export function detectionSettings(configPath: string | undefined): Pick<LocalLakeOptions, 'thresholds' | 'disabled'> {
+  const path = resolve(configPath ?? CONFIG_FILE_NAME);
+  if (!existsSync(path)) {
+    if (configPath) throw new UsageError(`config file ${configPath} does not exist`);
+    return {};
+  }
+  try {
+    const { config } = resolveConfig({ file: { path, text: readFileSync(path, 'utf8') }, env: process.env });
+    return { thresholds: config.detections.thresholds, disabled: config.detections.disabledDetections };
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * `okta-lake`: the lake on a laptop. Wires the commands (commander) and turns errors into one clear line
+ * and an exit code: 2 for a usage or input error, 1 for anything else.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { CatalogError } from '../core/catalog.ts';
+import { UsageError } from './usage-error.ts';
+import { processIo, type Io } from './output.ts';
+import { ingestCommand } from './commands/ingest.ts';
+import { detectCommand } from './commands/detect.ts';
+import { queryCommand } from './commands/query.ts';
+import { detectionsListCommand, detectionsShowCommand } from './commands/detections.ts';
+import { demoCommand } from './commands/demo.ts';
+import { snapshotCommand, refreshUserCommand } from './commands/daily.ts';
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('okta-lake')
+    .description('Okta System Log lake: ingest, detections, daily activity and investigation, locally on DuckDB.')
+    .showHelpAfterError('(run okta-lake --help for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride();
+
+  const lake = () => new Option('--lake <dir>', 'lake folder').makeOptionMandatory();
+  const json = () => new Option('--json', 'print only JSON on stdout');
+  const config = () => new Option('--config <file>', 'okta-lake.config.json with detection thresholds (default: ./okta-lake.config.json if present)');
+
+  program
+    .command('ingest')
+    .description('ingest NDJSON (bare LogEvents or EventBridge envelopes) into the lake')
+    .argument('<file>', 'NDJSON file, or - for stdin')
+    .addOption(lake())
+    .addOption(json())
+    .action((file: string, opts) => ingestCommand(io, { file, ...opts }));
+
+  program
+    .command('detect')
+    .description('run the hourly detections for one arrival hour, a range of hours, or every hour of a file')
+    .addOption(new Option('--lake <dir>', 'lake folder (not with --events)'))
+    .addOption(new Option('--hour <YYYY-MM-DDTHH>', 'one arrival hour (UTC)'))
+    .addOption(new Option('--from <YYYY-MM-DDTHH>', 'first hour of a range (inclusive)'))
+    .addOption(new Option('--to <YYYY-MM-DDTHH>', 'last hour of a range (inclusive)'))
+    .addOption(new Option('--events <file>', 'ingest this NDJSON file into a temporary lake and run every hour it covers'))
+    .addOption(config())
+    .addOption(json())
+    .action((opts) => detectCommand(io, opts));
+
+  program
+    .command('snapshot')
+    .description('compute the daily per-user activity for a day and run the daily checks')
+    .addOption(lake())
+    .requiredOption('--day <YYYY-MM-DD>', 'the day (UTC)')
+    .addOption(config())
+    .addOption(json())
+    .action((opts) => snapshotCommand(io, opts));
+
+  program
+    .command('refresh-user')
+    .description("recompute one user's activity for today so far and run the daily checks for that user now")
+    .addOption(lake())
+    .requiredOption('--user <login-or-id>', 'Okta login (e-mail) or user id (00u...)')
+    .addOption(config())
+    .addOption(json())
+    .action((opts) => refreshUserCommand(io, opts));
+
+  program
+    .command('query')
+    .description('run Athena-dialect SQL over the local tables okta_events, activity, findings')
+    .argument('[sql]', 'the SQL text (or use --file)')
+    .addOption(lake())
+    .addOption(new Option('--file <path>', 'read the SQL from a file, e.g. investigations/user-timeline.sql'))
+    .addOption(new Option('--param <name=value...>', 'a :name parameter of the query (repeatable)'))
+    .addOption(json())
+    .action((sql: string | undefined, opts) => queryCommand(io, { sql, ...opts }));
+
+  const detections = program.command('detections').description('the detection catalog');
+  detections
+    .command('list', { isDefault: true })
+    .description('list every detection')
+    .addOption(json())
+    .action((opts) => detectionsListCommand(io, opts));
+  detections
+    .command('show')
+    .description("a detection's metadata and SQL")
+    .argument('<id>', 'detection id')
+    .addOption(new Option('--athena', 'print the SQL with ? placeholders and the parameter order, for the Athena console'))
+    .action((id: string, opts) => detectionsShowCommand(io, { id, ...opts }));
+
+  program
+    .command('demo')
+    .description('generate a realistic day for a made-up org with attacks mixed in, and run everything on it')
+    .addOption(new Option('--lake <dir>', 'lake folder (cleared first)').default('.okta-lake/demo'))
+    .addOption(new Option('--seed <n>', 'random seed').default('7'))
+    .addOption(json())
+    .action((opts) => demoCommand(io, opts));
+
+  return program;
+}
+
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof UsageError || e instanceof CatalogError) {
+      io.err(`okta-lake: ${e.message}`);
+      return 2;
+    }
+    io.err(`okta-lake: ${(e as Error).message}`);
+    if (process.env.OKTA_LAKE_DEBUG) io.err((e as Error).stack ?? '');
+    return 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] && /(cli[/\\]main\.ts|okta-lake(\.js)?)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  process.exitCode = await main(process.argv.slice(2));
+}
