@@ -9,7 +9,7 @@ import { processIo, type Io } from './output.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { detectCommand } from './commands/detect.ts';
 import { queryCommand } from './commands/query.ts';
-import { detectionsListCommand, detectionsShowCommand } from './commands/detections.ts';
+import { detectionsDocCommand, detectionsListCommand, detectionsShowCommand } from './commands/detections.ts';
 import { demoCommand } from './commands/demo.ts';
 import { snapshotCommand, refreshUserCommand } from './commands/daily.ts';
 
@@ -84,6 +84,11 @@ export function buildProgram(io: Io): Command {
     .argument('<id>', 'detection id')
     .addOption(new Option('--athena', 'print the SQL with ? placeholders and the parameter order, for the Athena console'))
     .action((id: string, opts) => detectionsShowCommand(io, { id, ...opts }));
+  detections
+    .command('doc')
+    .description('the catalog as Markdown (docs/detections.md)')
+    .addOption(new Option('--write <file>', 'write it to this file instead of stdout'))
+    .action((opts) => detectionsDocCommand(io, opts));
 
   program
     .command('demo')

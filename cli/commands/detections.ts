@@ -1,6 +1,8 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assetRoot } from '../../core/assets.ts';
 import { loadCatalog } from '../../core/catalog.ts';
+import { catalogMarkdown } from '../../core/catalog-doc.ts';
 import { compileNamedParams } from '../../core/sql-params.ts';
 import { table, type Io } from '../output.ts';
 import { UsageError } from '../usage-error.ts';
@@ -41,4 +43,13 @@ export function detectionsShowCommand(io: Io, args: { id: string; athena?: boole
     io.out(`-- execution parameters, in order: ${compiled.names.join(', ')}`);
     io.out(compiled.text.trimEnd());
   } else io.out(d.sql.trimEnd());
+}
+
+/** Writes (or prints) the Markdown catalog, docs/detections.md. */
+export function detectionsDocCommand(io: Io, args: { write?: string }): void {
+  const markdown = catalogMarkdown(catalog());
+  if (args.write) {
+    writeFileSync(args.write, markdown);
+    io.err(`wrote ${args.write}`);
+  } else io.out(markdown.trimEnd());
 }

@@ -9,3 +9,7 @@ create or replace macro great_circle_distance(lat1, lon1, lat2, lon2) as
   6371.01 * acos(least(1.0, greatest(-1.0,
     sin(radians(lat1)) * sin(radians(lat2)) + cos(radians(lat1)) * cos(radians(lat2)) * cos(radians(lon2 - lon1)))));
 create or replace macro from_iso8601_timestamp(s) as cast(s as timestamptz);
+-- Trino element_at(array, index) and element_at(map, key): null when the index is out of range or the key is
+-- missing (a Trino subscript `a[i]` / `m[k]` fails instead). DuckDB's element_at takes maps only and returns a
+-- list; its subscript has Trino's element_at semantics for both lists and maps.
+create or replace macro element_at(c, k) as c[k];
