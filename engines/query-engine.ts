@@ -20,4 +20,60 @@ export interface QueryEngine {
    * the same partition contents.
    */
   replacePartition(table: TableDef, partition: Readonly<Record<string, string>>, select: string, params: readonly SqlValue[]): Promise<void>;
+  /**
+   * Deletes every partition of `table` that lies under `within`, except `keep`.
+   *
+   * `within` gives values for the table's FIRST partition keys, in key order and at least one (e.g. `{dt}` of
+   * `activity`, whose keys are `dt, batch`): every partition whose leading values equal it is deleted, whatever
+   * its other values. `keep`, when given, is one full partition under `within` that is left as it is.
+   * Deleting partitions that do not exist is not an error, so re-running it is harmless.
+   *
+   * Used by the nightly activity snapshot: it first writes `{dt: day, batch: 'daily'}` with `replacePartition`,
+   * then clears `within {dt: day}` keeping that partition, so the refresh batches written during the day are
+   * gone and readers never see the day empty.
+   *
+   * Implementations: DuckDB (local) removes the partition folders under `<table>/dt=.../`. Athena deletes the
+   * S3 objects under the table location's `dt=<day>/` prefix except those under `dt=<day>/batch=daily/`
+   * (ListObjectsV2 + DeleteObjects; with partition projection there is no Glue partition to drop).
+   * It throws when `within` is empty, names a key that is not a leading partition key of the table, or when
+   * `keep` is not a full partition under `within`.
+   */
+  clearPartitions(
+    table: TableDef,
+    within: Readonly<Record<string, string>>,
+    keep?: Readonly<Record<string, string>>,
+  ): Promise<void>;
+}
+
+/**
+ * Checks the arguments of `QueryEngine.clearPartitions` the same way for every engine; returns the partition keys
+ * below `within` (those the partitions to delete differ in).
+ */
+export function checkClearPartitions(
+  table: TableDef,
+  within: Readonly<Record<string, string>>,
+  keep?: Readonly<Record<string, string>>,
+): string[] {
+  const keys = Object.keys(within);
+  const leading = table.partitionKeys.slice(0, keys.length);
+  if (keys.length === 0 || keys.length > table.partitionKeys.length || keys.some((k, i) => k !== leading[i])) {
+    throw new Error(
+      `clearPartitions(${table.name}): "within" must give values for the first partition keys in order ` +
+        `(${table.partitionKeys.join(', ')}), got {${keys.join(', ')}}`,
+    );
+  }
+  for (const [k, v] of Object.entries(within)) {
+    if (v === '' || /[/\\=]|\.\./.test(v)) throw new Error(`clearPartitions(${table.name}): bad partition value ${k}="${v}"`);
+  }
+  if (keep) {
+    const keepKeys = Object.keys(keep);
+    const full = keepKeys.length === table.partitionKeys.length && table.partitionKeys.every((k, i) => keepKeys[i] === k);
+    if (!full || keys.some((k) => keep[k] !== within[k])) {
+      throw new Error(
+        `clearPartitions(${table.name}): "keep" must be a full partition (${table.partitionKeys.join(', ')}) under ` +
+          `${JSON.stringify(within)}, got ${JSON.stringify(keep)}`,
+      );
+    }
+  }
+  return table.partitionKeys.slice(keys.length);
 }

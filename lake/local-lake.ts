@@ -10,6 +10,8 @@ import { assetRoot } from '../core/assets.ts';
 import { loadCatalog, resolveThresholds, type Detection, type ThresholdOverrides, type ThresholdValue } from '../core/catalog.ts';
 import type { DetectionRunResult } from '../core/detection-run.ts';
 import { runHourly } from '../core/hourly.ts';
+import { runDailySnapshot, type DailySnapshotResult } from '../core/daily.ts';
+import { refreshUser, type RefreshUserResult } from '../core/refresh-user.ts';
 import { DuckDbEngine, type DuckDbEngineOptions } from '../engines/duckdb/engine.ts';
 import { ingest, type IngestOptions, type IngestSummary } from '../ingest/ingest.ts';
 import type { Hour } from './layout.ts';
@@ -75,6 +77,30 @@ export class LocalLake {
       thresholds: this.thresholds,
       disabled: this.disabled,
       hour,
+      now: this.now,
+    });
+  }
+
+  /** The nightly run of one day (`YYYY-MM-DD`): every user's activity snapshot, then the daily detections. */
+  async snapshotDay(day: string): Promise<DailySnapshotResult> {
+    return runDailySnapshot({
+      engine: this.engine,
+      catalog: this.catalog,
+      thresholds: this.thresholds,
+      disabled: this.disabled,
+      day,
+      now: this.now,
+    });
+  }
+
+  /** One user's activity today so far and the daily checks for them alone; `userLoginOrId` is validated first. */
+  async refreshUser(userLoginOrId: string): Promise<RefreshUserResult> {
+    return refreshUser({
+      engine: this.engine,
+      catalog: this.catalog,
+      thresholds: this.thresholds,
+      disabled: this.disabled,
+      user: userLoginOrId,
       now: this.now,
     });
   }

@@ -41,6 +41,7 @@ const GLUE_WRITE_PARTITIONS = ['glue:CreatePartition', 'glue:BatchCreatePartitio
 
 export class LakeCatalog extends Construct {
   readonly database: GlueCatalogDatabase;
+  readonly name: string;
   readonly tables: ReadonlyMap<string, GlueCatalogTable>;
   private readonly env: DeployEnv;
   private readonly databaseName: string;
@@ -60,6 +61,7 @@ export class LakeCatalog extends Construct {
       name: props.databaseName,
       description: 'okta-log-lake: Okta System Log events, findings and per-user activity',
     });
+    this.name = this.database.name;
     const tables = new Map<string, GlueCatalogTable>();
     for (const def of props.tables) {
       const projection = props.projections[def.name];
@@ -68,7 +70,7 @@ export class LakeCatalog extends Construct {
         def.name,
         new GlueCatalogTable(this, def.name, {
           name: def.name,
-          databaseName: this.database.name,
+          databaseName: this.name,
           description: def.description,
           tableType: 'EXTERNAL_TABLE',
           parameters: {
@@ -89,10 +91,6 @@ export class LakeCatalog extends Construct {
       );
     }
     this.tables = tables;
-  }
-
-  get name(): string {
-    return this.database.name;
   }
 
   table(name: string): GlueCatalogTable {

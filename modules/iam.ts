@@ -48,6 +48,9 @@ export interface ServiceRoleProps {
  */
 export class ServiceRole extends Construct implements Grantable {
   readonly role: IamRole;
+  readonly policy: IamRolePolicy;
+  readonly arn: string;
+  readonly name: string;
   private readonly statements: PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
@@ -64,7 +67,9 @@ export class ServiceRole extends Construct implements Grantable {
         },
       ]),
     });
-    new IamRolePolicy(this, 'policy', {
+    this.arn = this.role.arn;
+    this.name = this.role.name;
+    this.policy = new IamRolePolicy(this, 'policy', {
       name: `${props.name}-permissions`,
       role: this.role.id,
       policy: Lazy.stringValue({ produce: () => policyJson(this.statements) }),
@@ -74,15 +79,11 @@ export class ServiceRole extends Construct implements Grantable {
     });
   }
 
-  get arn(): string {
-    return this.role.arn;
-  }
-
-  get name(): string {
-    return this.role.name;
-  }
-
+  /** Adds statements; one identical to a statement already there is not added twice. */
   addToPolicy(...statements: PolicyStatement[]): void {
-    this.statements.push(...statements);
+    for (const s of statements) {
+      const json = JSON.stringify(s);
+      if (!this.statements.some((t) => JSON.stringify(t) === json)) this.statements.push(s);
+    }
   }
 }

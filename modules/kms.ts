@@ -24,6 +24,8 @@ export interface LakeKeyProps {
 
 export class LakeKey extends Construct {
   readonly key: KmsKey;
+  /** The key's ARN (one token, so identical grants render identically). */
+  readonly arn: string;
   private readonly statements: PolicyStatement[];
 
   constructor(scope: Construct, id: string, props: LakeKeyProps) {
@@ -45,11 +47,8 @@ export class LakeKey extends Construct {
       deletionWindowInDays: props.deletionWindowInDays ?? 30,
       policy: Lazy.stringValue({ produce: () => policyJson(this.statements) }),
     });
+    this.arn = this.key.arn;
     new KmsAlias(this, 'alias', { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
-  }
-
-  get arn(): string {
-    return this.key.arn;
   }
 
   /** Lets a role encrypt and decrypt data under the key (through its IAM policy). */

@@ -48,6 +48,8 @@ const BUCKET_LEVEL = ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'];
 
 export class LakeBucket extends Construct {
   readonly bucket: S3Bucket;
+  readonly arn: string;
+  readonly name: string;
   private readonly key: LakeKey;
   private readonly extraPolicy: PolicyStatement[] = [];
 
@@ -55,6 +57,8 @@ export class LakeBucket extends Construct {
     super(scope, id);
     this.key = props.key;
     this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName, forceDestroy: props.forceDestroy ?? false });
+    this.arn = this.bucket.arn;
+    this.name = this.bucket.bucket;
     const publicAccess = new S3BucketPublicAccessBlock(this, 'public-access', {
       bucket: this.bucket.id,
       blockPublicAcls: true,
@@ -105,7 +109,7 @@ export class LakeBucket extends Construct {
               Effect: 'Deny',
               Principal: '*',
               Action: 's3:*',
-              Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+              Resource: [this.arn, `${this.arn}/*`],
               Condition: { Bool: { 'aws:SecureTransport': 'false' } },
             },
             {
@@ -113,7 +117,7 @@ export class LakeBucket extends Construct {
               Effect: 'Deny',
               Principal: '*',
               Action: 's3:*',
-              Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+              Resource: [this.arn, `${this.arn}/*`],
               Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } },
             },
             ...this.extraPolicy,
@@ -122,17 +126,9 @@ export class LakeBucket extends Construct {
     });
   }
 
-  get arn(): string {
-    return this.bucket.arn;
-  }
-
-  get name(): string {
-    return this.bucket.bucket;
-  }
-
   /** `s3://bucket/prefix/` */
   url(prefix: string): string {
-    return `s3://${this.bucket.bucket}/${prefix}/`;
+    return `s3://${this.name}/${prefix}/`;
   }
 
   /**
@@ -140,16 +136,16 @@ export class LakeBucket extends Construct {
    * `read-write` adds put and delete: a handler clears a partition before rewriting it.
    */
   grant(grantee: Grantable, access: PrefixAccess, prefixes: readonly string[]): void {
-    const objects = prefixes.map((p) => `${this.bucket.arn}/${p}/*`);
+    const objects = prefixes.map((p) => `${this.arn}/${p}/*`);
     grantee.addToPolicy(
       { Effect: 'Allow', Action: access === 'read' ? READ_OBJECT : [...READ_OBJECT, ...WRITE_OBJECT], Resource: objects },
       {
         Effect: 'Allow',
         Action: 's3:ListBucket',
-        Resource: this.bucket.arn,
+        Resource: this.arn,
         Condition: { StringLike: { 's3:prefix': prefixes.flatMap((p) => [p, `${p}/*`]) } },
       },
-      { Effect: 'Allow', Action: BUCKET_LEVEL, Resource: this.bucket.arn },
+      { Effect: 'Allow', Action: BUCKET_LEVEL, Resource: this.arn },
     );
     this.key.grantEncryptDecrypt(grantee);
   }

@@ -15,6 +15,8 @@ export interface EncryptedQueueProps {
 
 export class EncryptedQueue extends Construct {
   readonly queue: SqsQueue;
+  readonly arn: string;
+  readonly name: string;
   private readonly key: LakeKey;
   private readonly policyStatements: PolicyStatement[] = [];
   private policy?: SqsQueuePolicy;
@@ -28,14 +30,8 @@ export class EncryptedQueue extends Construct {
       kmsDataKeyReusePeriodSeconds: 300,
       messageRetentionSeconds: props.messageRetentionSeconds ?? 1_209_600,
     });
-  }
-
-  get arn(): string {
-    return this.queue.arn;
-  }
-
-  get name(): string {
-    return this.queue.name;
+    this.arn = this.queue.arn;
+    this.name = this.queue.name;
   }
 
   /** A role that sends to the queue (Lambda on-failure destination, Scheduler DLQ): SQS and the key. */

@@ -18,6 +18,8 @@ export interface EncryptedTopicProps {
 
 export class EncryptedTopic extends Construct {
   readonly topic: SnsTopic;
+  readonly arn: string;
+  readonly name: string;
   private readonly key: LakeKey;
   private readonly policyStatements: PolicyStatement[] = [];
   private policy?: SnsTopicPolicy;
@@ -30,6 +32,8 @@ export class EncryptedTopic extends Construct {
       displayName: props.displayName ?? props.name,
       kmsMasterKeyId: props.key.arn,
     });
+    this.arn = this.topic.arn;
+    this.name = this.topic.name;
     // Subscriptions are keyed by address, not position, so removing one address does not replace the others.
     for (const email of props.emails ?? []) {
       new SnsTopicSubscription(this, `email-${email.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, {
@@ -38,14 +42,6 @@ export class EncryptedTopic extends Construct {
         endpoint: email,
       });
     }
-  }
-
-  get arn(): string {
-    return this.topic.arn;
-  }
-
-  get name(): string {
-    return this.topic.name;
   }
 
   grantPublish(grantee: Grantable): void {

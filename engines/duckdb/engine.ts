@@ -11,7 +11,7 @@ import type { SqlValue } from '../../core/sql-params.ts';
 import { lakeTables } from '../../schema/index.ts';
 import { duckdbType, type TableDef } from '../../schema/types.ts';
 import { partitionPath } from '../../lake/layout.ts';
-import type { QueryEngine, ResultRow, ResultValue } from '../query-engine.ts';
+import { checkClearPartitions, type QueryEngine, type ResultRow, type ResultValue } from '../query-engine.ts';
 import { trinoToDuckDb } from './dialect.ts';
 
 const COMPAT_SQL = readFileSync(new URL('./trino-compat.sql', import.meta.url), 'utf8');
@@ -112,6 +112,33 @@ export class DuckDbEngine implements QueryEngine {
       renameSync(next, dir);
     } finally {
       await this.connection.run(`drop table if exists ${staging}`);
+    }
+  }
+
+  async clearPartitions(
+    table: TableDef,
+    within: Readonly<Record<string, string>>,
+    keep?: Readonly<Record<string, string>>,
+  ): Promise<void> {
+    const below = checkClearPartitions(table, within, keep);
+    const dir = this.partitionDir(table, within);
+    if (!existsSync(dir)) return;
+    if (!keep) {
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    }
+    // Walk down to `keep`, removing at each level every partition folder beside the one on its path. A folder
+    // being written by replacePartition (`<partition>.next-<pid>`) is left to its writer.
+    let current = dir;
+    for (const key of below) {
+      const onPath = `${key}=${keep[key]}`;
+      for (const entry of readdirSync(current, { withFileTypes: true })) {
+        if (entry.isDirectory() && entry.name.startsWith(`${key}=`) && entry.name !== onPath && !entry.name.includes('.next-')) {
+          rmSync(join(current, entry.name), { recursive: true, force: true });
+        }
+      }
+      current = join(current, onPath);
+      if (!existsSync(current)) return;
     }
   }
 

@@ -13,3 +13,5 @@ create or replace macro from_iso8601_timestamp(s) as cast(s as timestamptz);
 -- missing (a Trino subscript `a[i]` / `m[k]` fails instead). DuckDB's element_at takes maps only and returns a
 -- list; its subscript has Trino's element_at semantics for both lists and maps.
 create or replace macro element_at(c, k) as c[k];
+-- Trino array_join(array, delimiter): the elements joined as text, nulls skipped (DuckDB: array_to_string).
+create or replace macro array_join(l, sep) as array_to_string(l, sep);

@@ -1,0 +1,198 @@
+/**
+ * The daily run: the per-user activity snapshot of one day, then every daily detection over it.
+ *
+ * Engine-agnostic (only `QueryEngine`): the same code runs on DuckDB locally and on Athena in the nightly
+ * Lambda. The snapshot of a day is `snapshots/activity.sql` over that day's arrival partitions of `okta_events`,
+ * written as the activity partition `{dt: day, batch: 'daily'}`; the refresh batches that on-demand refreshes
+ * wrote during the day are then deleted, so after the nightly run a day holds one row per user. Re-running a
+ * day replaces its rows and its findings partition `{dt: day, run: 'daily'}`, with the same finding ids.
+ *
+ * The parameters a daily detection's query may use:
+ * | parameter          | value                                                                                   |
+ * |--------------------|-----------------------------------------------------------------------------------------|
+ * | `:day`             | the day, `YYYY-MM-DD` (the `dt` of its activity rows and of the events it was built from) |
+ * | `:user_id`         | null (every user), or the one user id a refresh checks; match `user_id` or `login`     |
+ * | `:history_from_dt` | the first `dt` of activity history to read: the day minus the detection's `history_days` threshold (the day itself when it has none) |
+ * | each threshold     | the configured value, or the default from `detection.yaml`                              |
+ */
+import type { QueryEngine, ResultRow } from '../engines/query-engine.ts';
+import { addDays, parseDay } from '../lake/layout.ts';
+import { activity as activityTable } from '../schema/activity.ts';
+import type { Detection, ThresholdValue } from './catalog.ts';
+import { runDetections, sqlTimestamp, type DetectionRunResult, type DetectionWindow } from './detection-run.ts';
+import { isoTimestamp } from './findings.ts';
+import { bindNamedParams, compileNamedParams, type SqlValue } from './sql-params.ts';
+import { readSql } from './sql-files.ts';
+
+/** The activity batch and findings run of the nightly snapshot. */
+export const DAILY_BATCH = 'daily';
+export const DAILY_RUN = 'daily';
+
+/** One user's activity on one day, as read back from the `activity` table. */
+export interface UserActivity {
+  readonly user_id: string;
+  readonly login: string;
+  readonly display_name: string;
+  readonly event_count: number;
+  readonly sign_ins: number;
+  readonly sign_in_failures: number;
+  readonly mfa_used: number;
+  readonly mfa_failures: number;
+  readonly distinct_ips: number;
+  readonly ips: readonly string[];
+  readonly countries: readonly string[];
+  readonly asns: readonly string[];
+  readonly user_agents: readonly string[];
+  readonly devices: readonly string[];
+  readonly apps: readonly string[];
+  readonly admin_actions: number;
+  /** ISO-8601 UTC. */
+  readonly first_seen: string;
+  readonly last_seen: string;
+  readonly computed_at: string;
+  readonly dt: string;
+  readonly batch: string;
+}
+
+export interface DailyChecksInput {
+  readonly engine: QueryEngine;
+  readonly catalog: readonly Detection[];
+  readonly thresholds: ReadonlyMap<string, Readonly<Record<string, ThresholdValue>>>;
+  /** Detection ids switched off by configuration. @default none */
+  readonly disabled?: ReadonlySet<string>;
+  readonly now: () => Date;
+}
+
+export interface DailySnapshotInput extends DailyChecksInput {
+  /** The day, `YYYY-MM-DD` (UTC). */
+  readonly day: string;
+}
+
+export interface DailySnapshotResult extends DetectionRunResult {
+  readonly day: string;
+  /** Users with activity on the day (rows of the snapshot). */
+  readonly users: number;
+}
+
+/** The findings window of a daily check: the whole day, in the findings partition `{dt: day, run}`. */
+export function dailyWindow(day: string, run: string): DetectionWindow {
+  return {
+    start: sqlTimestamp(new Date(`${day}T00:00:00.000Z`)),
+    end: sqlTimestamp(new Date(`${addDays(day, 1)}T00:00:00.000Z`)),
+    partition: { dt: day, run },
+  };
+}
+
+/** The parameters of one daily detection's query (see the table above). */
+export function dailyParams(
+  detection: Detection,
+  thresholds: Readonly<Record<string, ThresholdValue>> | undefined,
+  day: string,
+  userId: string | null,
+): Record<string, SqlValue> {
+  const values = thresholds ?? {};
+  const historyDays = values.history_days;
+  if (historyDays !== undefined && (typeof historyDays !== 'number' || !Number.isInteger(historyDays) || historyDays < 0)) {
+    throw new Error(`detection ${detection.id}: threshold history_days must be a whole number of days, got ${JSON.stringify(historyDays)}`);
+  }
+  return {
+    ...values,
+    day,
+    user_id: userId,
+    history_from_dt: addDays(day, -(historyDays ?? 0)),
+  };
+}
+
+/** `snapshots/activity.sql` with its parameters: the activity rows of `day`, of every user or of one. */
+export function activityQuery(day: string, userId: string | null, computedAt: Date): { sql: string; params: SqlValue[] } {
+  const compiled = compileNamedParams(readSql('snapshots/activity.sql'));
+  return {
+    sql: compiled.text,
+    params: bindNamedParams(compiled, { day, user_id: userId, computed_at: sqlTimestamp(computedAt) }, 'snapshots/activity.sql'),
+  };
+}
+
+/** Computes the activity of `day` (every user, or one) and writes it as the activity partition `{dt: day, batch}`. */
+export async function writeActivity(engine: QueryEngine, day: string, batch: string, userId: string | null, now: () => Date): Promise<void> {
+  const { sql, params } = activityQuery(day, userId, now());
+  await engine.replacePartition(activityTable, { dt: day, batch }, sql, params);
+}
+
+/**
+ * Runs every enabled daily detection for `day`, for every user (`userId` null) or one, and writes the findings
+ * partition `{dt: day, run}`.
+ */
+export async function runDailyChecks(
+  input: DailyChecksInput & { readonly day: string; readonly userId: string | null; readonly run: string },
+): Promise<DetectionRunResult> {
+  const detections = input.catalog.filter((d) => d.cadence === 'daily' && !input.disabled?.has(d.id));
+  return runDetections({
+    engine: input.engine,
+    detections,
+    window: dailyWindow(input.day, input.run),
+    paramsFor: (d) => dailyParams(d, input.thresholds.get(d.id), input.day, input.userId),
+    now: input.now,
+  });
+}
+
+/**
+ * The nightly run for one day: snapshot every user's activity into `{dt: day, batch: 'daily'}`, delete the day's
+ * refresh batches (written first, deleted after, so a reader never sees the day empty), then the daily checks.
+ */
+export async function runDailySnapshot(input: DailySnapshotInput): Promise<DailySnapshotResult> {
+  const day = parseDay(input.day);
+  const { engine } = input;
+  await writeActivity(engine, day, DAILY_BATCH, null, input.now);
+  await engine.clearPartitions(activityTable, { dt: day }, { dt: day, batch: DAILY_BATCH });
+
+  const count = compileNamedParams(readSql('snapshots/activity-users.sql'));
+  const [row] = await engine.select(count.text, bindNamedParams(count, { dt: day, batch: DAILY_BATCH }));
+  const result = await runDailyChecks({ ...input, day, userId: null, run: DAILY_RUN });
+  return { ...result, day, users: Number(row?.users ?? 0) };
+}
+
+/** The current activity row of each user and day from `fromDt` to `toDt`, of every user or of one (id or login). */
+export async function readActivity(
+  engine: QueryEngine,
+  range: { readonly fromDt: string; readonly toDt: string; readonly user?: string | null },
+): Promise<UserActivity[]> {
+  const q = compileNamedParams(readSql('snapshots/activity-current.sql'));
+  const rows = await engine.select(q.text, bindNamedParams(q, { from_dt: range.fromDt, to_dt: range.toDt, user_id: range.user ?? null }));
+  return rows.map(activityFromRow);
+}
+
+const text = (row: ResultRow, key: string): string => (row[key] === null || row[key] === undefined ? '' : String(row[key]));
+const count = (row: ResultRow, key: string): number => Number(row[key] ?? 0);
+const list = (row: ResultRow, key: string): string[] => {
+  const v = row[key];
+  if (typeof v !== 'string' || v === '') return [];
+  const parsed: unknown = JSON.parse(v);
+  return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : [];
+};
+
+/** A row of `snapshots/activity-current.sql` (arrays as JSON text) as a `UserActivity`. */
+export function activityFromRow(row: ResultRow): UserActivity {
+  return {
+    user_id: text(row, 'user_id'),
+    login: text(row, 'login'),
+    display_name: text(row, 'display_name'),
+    event_count: count(row, 'event_count'),
+    sign_ins: count(row, 'sign_ins'),
+    sign_in_failures: count(row, 'sign_in_failures'),
+    mfa_used: count(row, 'mfa_used'),
+    mfa_failures: count(row, 'mfa_failures'),
+    distinct_ips: count(row, 'distinct_ips'),
+    ips: list(row, 'ips'),
+    countries: list(row, 'countries'),
+    asns: list(row, 'asns'),
+    user_agents: list(row, 'user_agents'),
+    devices: list(row, 'devices'),
+    apps: list(row, 'apps'),
+    admin_actions: count(row, 'admin_actions'),
+    first_seen: isoTimestamp(text(row, 'first_seen')),
+    last_seen: isoTimestamp(text(row, 'last_seen')),
+    computed_at: isoTimestamp(text(row, 'computed_at')),
+    dt: text(row, 'dt'),
+    batch: text(row, 'batch'),
+  };
+}

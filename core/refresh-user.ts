@@ -1,0 +1,115 @@
+/**
+ * Refresh one user, now: their activity for today so far and the daily checks for them alone. What a finding
+ * about a user triggers at once (the near-time escalation), and what `okta-lake refresh-user` runs.
+ *
+ * Engine-agnostic (only `QueryEngine`). The user is given by an Okta user id or a login; the value is checked
+ * against a strict pattern before any SQL runs, then only ever passed as a query parameter. The refresh writes
+ * the activity partition `{dt: today, batch: 'refresh-<hash>'}` and the findings partition
+ * `{dt: today, run: 'refresh-<hash>'}`, `<hash>` being the first 16 hex digits of sha256(user id): re-running
+ * a refresh replaces both. Readers take the latest row per user and day (`snapshots/activity-current.sql`), and
+ * the nightly snapshot of the day deletes the refresh batches, so a user has one current row per day. The
+ * findings keep the ids of the daily run (detection, user, day), so the nightly run does not notify them again.
+ */
+import { createHash } from 'node:crypto';
+import type { QueryEngine } from '../engines/query-engine.ts';
+import { addDays, dayOf } from '../lake/layout.ts';
+import type { Detection, ThresholdValue } from './catalog.ts';
+import { readActivity, runDailyChecks, writeActivity, type UserActivity } from './daily.ts';
+import type { Finding } from './findings.ts';
+import { bindNamedParams, compileNamedParams } from './sql-params.ts';
+import { readSql } from './sql-files.ts';
+
+/** An Okta user id: `00u` and letters or digits (Okta's are 20 characters long). */
+const USER_ID = /^00u[A-Za-z0-9]{1,37}$/;
+/**
+ * A login in e-mail form (Okta's default login format): a local part of letters, digits and `. _ % + ' -`
+ * (an apostrophe, as in o'brien@, is a real login character; the value is a parameter, never SQL text), `@`, and
+ * a domain of two or more dot-separated labels.
+ */
+const LOGIN = /^[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const MAX_LOGIN_LENGTH = 254;
+
+/** How far back the lake's activity is searched to resolve a login to a user id. @default 90 days */
+export const RESOLVE_LOOKBACK_DAYS = 90;
+
+export class InvalidUserError extends Error {}
+
+/** Checks a user given by id or login; the error names the value and the accepted forms. */
+export function parseUserRef(value: string): { readonly kind: 'id' | 'login'; readonly value: string } {
+  if (USER_ID.test(value)) return { kind: 'id', value };
+  if (value.length <= MAX_LOGIN_LENGTH && LOGIN.test(value)) return { kind: 'login', value };
+  throw new InvalidUserError(
+    `user ${JSON.stringify(value)} is neither an Okta user id (00u followed by letters and digits, e.g. ` +
+      `00u1a2b3c4d5e6f7g8h9) nor a login in e-mail form (e.g. jane.doe@example.com)`,
+  );
+}
+
+/** `refresh-` and the first 16 hex digits of sha256(user id): the activity batch and findings run of a refresh. */
+export const refreshRunName = (userId: string): string => `refresh-${createHash('sha256').update(userId, 'utf8').digest('hex').slice(0, 16)}`;
+
+export interface RefreshUserInput {
+  readonly engine: QueryEngine;
+  readonly catalog: readonly Detection[];
+  readonly thresholds: ReadonlyMap<string, Readonly<Record<string, ThresholdValue>>>;
+  /** Detection ids switched off by configuration. @default none */
+  readonly disabled?: ReadonlySet<string>;
+  /** An Okta user id (`00u...`) or a login. */
+  readonly user: string;
+  /** The clock: "today" is its UTC date. */
+  readonly now: () => Date;
+}
+
+export interface RefreshUserResult {
+  /** The user as given. */
+  readonly user: string;
+  /** Today (UTC), the day refreshed. */
+  readonly day: string;
+  /**
+   * Whether the lake knows the user (an event today, or activity in the last 90 days). When it does not, nothing
+   * was written: `user_id`, `login`, `run` and `activity` are null, and there are no findings.
+   */
+  readonly found: boolean;
+  readonly user_id: string | null;
+  readonly login: string | null;
+  /** The activity batch and findings run this refresh wrote. */
+  readonly run: string | null;
+  /** The user's activity today so far; null when they have no event today. */
+  readonly activity: UserActivity | null;
+  /** The daily checks' findings for the user today, most severe first. */
+  readonly findings: readonly Finding[];
+  /** Those not in the lake before this refresh: the ones to notify. */
+  readonly newFindings: readonly Finding[];
+}
+
+export async function refreshUser(input: RefreshUserInput): Promise<RefreshUserResult> {
+  // Validation comes first: a value that is neither an id nor a login never reaches the engine.
+  const ref = parseUserRef(input.user);
+  const { engine } = input;
+  const day = dayOf(input.now());
+
+  const resolve = compileNamedParams(readSql('snapshots/resolve-user.sql'));
+  const [match] = await engine.select(
+    resolve.text,
+    bindNamedParams(resolve, { user: ref.value, day, from_dt: addDays(day, -RESOLVE_LOOKBACK_DAYS) }, 'snapshots/resolve-user.sql'),
+  );
+  if (!match || typeof match.user_id !== 'string' || match.user_id === '') {
+    return { user: input.user, day, found: false, user_id: null, login: null, run: null, activity: null, findings: [], newFindings: [] };
+  }
+  const userId = match.user_id;
+  const run = refreshRunName(userId);
+
+  await writeActivity(engine, day, run, userId, input.now);
+  const checks = await runDailyChecks({ ...input, day, userId, run });
+  const [activity] = await readActivity(engine, { fromDt: day, toDt: day, user: userId });
+  return {
+    user: input.user,
+    day,
+    found: true,
+    user_id: userId,
+    login: activity?.login ?? String(match.login ?? ''),
+    run,
+    activity: activity ?? null,
+    findings: checks.findings,
+    newFindings: checks.newFindings,
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * The hourly detections invocation: derive the arrival hour from the schedule, run every enabled hourly
+ * detection over it (core/hourly.ts writes the findings partition and tells which findings are new), then
+ * notify the new ones. A failed query throws before anything is notified, so the invocation fails and
+ * Lambda's async retry reruns the same hour.
+ */
+import type { Finding } from '../core/findings.ts';
+import { runHourly } from '../core/hourly.ts';
+import { hourLabel } from '../lake/layout.ts';
+import type { Runtime } from './runtime.ts';
+import { hourBefore, scheduledTime } from './schedule.ts';
+
+export interface HourlyInvocationResult {
+  /** The arrival hour run, `YYYY-MM-DDTHH`. */
+  readonly hour: string;
+  readonly findings: number;
+  /** Ids of the findings notified by this invocation (those not in the lake before it). */
+  readonly notified: readonly string[];
+}
+
+export async function hourlyInvocation(runtime: Runtime, event: unknown, now: () => Date): Promise<HourlyInvocationResult> {
+  const hour = hourBefore(scheduledTime(event, 'hourly-detections'));
+  runtime.log.info('hourly run starting', { hour: hourLabel(hour) });
+  const result = await runHourly({
+    engine: runtime.engine,
+    catalog: runtime.catalog,
+    thresholds: runtime.thresholds,
+    disabled: runtime.disabled,
+    hour,
+    now,
+  });
+  const fresh = uniqueFindings(result.newFindings);
+  runtime.log.info('hourly run done', {
+    hour: hourLabel(hour),
+    findings: result.findings.length,
+    new: fresh.length,
+    by_detection: countBy(result.findings.map((f) => f.detection)),
+  });
+  await runtime.notifier.notify(fresh);
+  return { hour: hourLabel(hour), findings: result.findings.length, notified: fresh.map((f) => f.finding_id) };
+}
+
+/** Each finding id once (a partition read back while a concurrent rerun wrote it could hold a row twice). */
+export function uniqueFindings(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => !seen.has(f.finding_id) && seen.add(f.finding_id));
+}
+
+export const countBy = (values: readonly string[]): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
+};

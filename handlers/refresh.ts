@@ -1,0 +1,121 @@
+/**
+ * The refresh-user invocation: one user's activity today so far and the daily checks for them, now
+ * (core/refresh-user.ts). Two ways in:
+ *
+ * - a finding event (`source` okta-log-lake, `detail-type` Okta Detection Finding) put on the bus by any run;
+ *   the user is `detail.entity.id` when `detail.entity.type` is `user`. This is the near-time escalation: a
+ *   rule on those events invokes this function;
+ * - a direct invocation `{"user": "<login or Okta user id>"}` (an analyst, a runbook step, a test).
+ *
+ * How the escalation loop ends: the findings a refresh writes belong to the run `refresh-<hash>`, and they are
+ * put on the bus like any other new finding (they are real findings, e.g. a new country). Their events come
+ * back here, and a finding event whose `detail.run` starts with `refresh-` is acknowledged without refreshing
+ * anyone. So an hourly or daily finding causes exactly one refresh hop, never a chain. (The rule can also drop
+ * them before they invoke anything: `"run": [{"anything-but": {"prefix": "refresh-"}}]`.) A refresh notifies
+ * only findings whose id the lake did not hold, and those ids hash (detection, user, day), so repeated
+ * escalations of one user in a day notify each finding once.
+ */
+import { refreshUser, InvalidUserError } from '../core/refresh-user.ts';
+import { FINDING_EVENT } from './env.ts';
+import { uniqueFindings } from './hourly.ts';
+import type { Runtime } from './runtime.ts';
+
+/** The run name prefix of refresh runs: their findings do not escalate again. */
+export const REFRESH_RUN_PREFIX = 'refresh-';
+
+export type RefreshRequest =
+  | { readonly kind: 'refresh'; readonly user: string; readonly via: 'event' | 'direct'; readonly finding_id?: string }
+  | { readonly kind: 'skip'; readonly reason: string; readonly finding_id?: string };
+
+interface FindingEventShape {
+  readonly source?: unknown;
+  readonly 'detail-type'?: unknown;
+  readonly detail?: { readonly finding_id?: unknown; readonly run?: unknown; readonly entity?: { readonly type?: unknown; readonly id?: unknown } };
+}
+
+/** What an invocation asks for; the error says which inputs are understood. */
+export function refreshRequest(event: unknown): RefreshRequest {
+  const expected =
+    `expected a finding event (source "${FINDING_EVENT.source}", detail-type "${FINDING_EVENT.detailType}") ` +
+    `or {"user": "<login or Okta user id>"}`;
+  if (typeof event !== 'object' || event === null) throw new Error(`refresh-user: ${expected}; got ${JSON.stringify(event)}`);
+  const direct = (event as { user?: unknown }).user;
+  if (direct !== undefined) {
+    if (typeof direct !== 'string' || direct.trim() === '') throw new Error(`refresh-user: "user" must be a non-empty string; got ${JSON.stringify(direct)}`);
+    return { kind: 'refresh', user: direct.trim(), via: 'direct' };
+  }
+  const e = event as FindingEventShape;
+  if (e.source !== FINDING_EVENT.source || e['detail-type'] !== FINDING_EVENT.detailType || typeof e.detail !== 'object' || e.detail === null) {
+    throw new Error(`refresh-user: ${expected}; got source ${JSON.stringify(e.source)}, detail-type ${JSON.stringify(e['detail-type'])}`);
+  }
+  const findingId = typeof e.detail.finding_id === 'string' ? e.detail.finding_id : undefined;
+  const base = findingId === undefined ? {} : { finding_id: findingId };
+  if (typeof e.detail.run === 'string' && e.detail.run.startsWith(REFRESH_RUN_PREFIX)) {
+    return { kind: 'skip', reason: `the finding comes from a refresh (run ${e.detail.run}); refresh findings do not escalate again`, ...base };
+  }
+  const type = e.detail.entity?.type;
+  const id = e.detail.entity?.id;
+  if (type !== 'user') return { kind: 'skip', reason: `the finding is about ${JSON.stringify(type)}, not a user`, ...base };
+  if (typeof id !== 'string' || id.trim() === '') throw new Error(`refresh-user: the finding event has no detail.entity.id for its user`);
+  return { kind: 'refresh', user: id.trim(), via: 'event', ...base };
+}
+
+export type RefreshInvocationResult =
+  | { readonly refreshed: false; readonly reason: string }
+  | {
+      readonly refreshed: true;
+      readonly user: string;
+      readonly day: string;
+      readonly found: boolean;
+      readonly run: string | null;
+      readonly findings: number;
+      readonly notified: readonly string[];
+    };
+
+export async function refreshInvocation(runtime: Runtime, event: unknown, now: () => Date): Promise<RefreshInvocationResult> {
+  const request = refreshRequest(event);
+  if (request.kind === 'skip') {
+    runtime.log.info('refresh skipped', { reason: request.reason, finding_id: request.finding_id });
+    return { refreshed: false, reason: request.reason };
+  }
+  let result;
+  try {
+    result = await refreshUser({
+      engine: runtime.engine,
+      catalog: runtime.catalog,
+      thresholds: runtime.thresholds,
+      disabled: runtime.disabled,
+      user: request.user,
+      now,
+    });
+  } catch (e) {
+    // A user id a finding carries that is not a valid login will not become valid on a retry: say so loudly
+    // and acknowledge the event. A direct caller gets the error.
+    if (e instanceof InvalidUserError && request.via === 'event') {
+      runtime.log.error('refresh refused: the finding names no valid user', { user: request.user, finding_id: request.finding_id, error: e.message });
+      return { refreshed: false, reason: e.message };
+    }
+    throw e;
+  }
+  const fresh = uniqueFindings(result.newFindings);
+  runtime.log.info('refresh done', {
+    user: request.user,
+    via: request.via,
+    finding_id: request.finding_id,
+    day: result.day,
+    found: result.found,
+    run: result.run,
+    findings: result.findings.length,
+    new: fresh.length,
+  });
+  await runtime.notifier.notify(fresh);
+  return {
+    refreshed: true,
+    user: request.user,
+    day: result.day,
+    found: result.found,
+    run: result.run,
+    findings: result.findings.length,
+    notified: fresh.map((f) => f.finding_id),
+  };
+}

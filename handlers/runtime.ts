@@ -1,0 +1,167 @@
+/**
+ * What every Lambda handler shares: its configuration read from the environment (names in `env.ts`), and
+ * the objects built from it once per container: the Athena engine, the notifier, the detection catalog with
+ * its thresholds. Handlers' logic takes a `Runtime` and a clock, so tests pass fakes.
+ */
+import { join } from 'node:path';
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { z } from 'zod';
+import { assetRoot } from '../core/assets.ts';
+import { loadCatalog, resolveThresholds, type Detection, type ThresholdOverrides, type ThresholdValue } from '../core/catalog.ts';
+import { AthenaEngine } from '../engines/athena/athena-engine.ts';
+import type { QueryEngine } from '../engines/query-engine.ts';
+import { AwsNotifier } from '../notify/aws-notifier.ts';
+import type { Notifier } from '../notify/notifier.ts';
+import { HANDLER_ENV } from './env.ts';
+
+/** The handlers' structured log (Powertools' Logger fits it; tests pass a recorder). */
+export interface HandlerLog {
+  info(message: string, fields: Record<string, unknown>): void;
+  warn(message: string, fields: Record<string, unknown>): void;
+  error(message: string, fields: Record<string, unknown>): void;
+}
+
+export interface HandlerConfig {
+  readonly workgroup: string;
+  readonly database: string;
+  readonly bucket: string;
+  readonly findingsTopicArn: string;
+  readonly findingsEventBus: string;
+  readonly thresholds: ThresholdOverrides;
+  readonly disabledDetections: readonly string[];
+}
+
+/** A configuration error: the message names the environment variable, the value at fault and the fix. */
+export class HandlerConfigError extends Error {
+  override readonly name = 'HandlerConfigError';
+}
+
+const thresholdsSchema = z.record(z.string(), z.record(z.string(), z.union([z.number(), z.string()])));
+const disabledSchema = z.array(z.string().min(1));
+
+function required(env: Readonly<Record<string, string | undefined>>, key: keyof typeof HANDLER_ENV, what: string): string {
+  const name = HANDLER_ENV[key];
+  const value = env[name]?.trim();
+  if (!value) throw new HandlerConfigError(`environment variable ${name} is not set; it must hold ${what} (the infrastructure sets it)`);
+  return value;
+}
+
+function json<T>(env: Readonly<Record<string, string | undefined>>, key: keyof typeof HANDLER_ENV, schema: z.ZodType<T>, fallback: T, example: string): T {
+  const name = HANDLER_ENV[key];
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new HandlerConfigError(`environment variable ${name} is not valid JSON (${(e as Error).message}): ${JSON.stringify(text)}; expected e.g. ${example}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const at = issue.path.length ? ` at ${issue.path.join('.')}` : '';
+    throw new HandlerConfigError(`environment variable ${name}${at}: ${issue.message}; got ${text}; expected e.g. ${example}`);
+  }
+  return parsed.data;
+}
+
+/** Reads and validates the handlers' environment. */
+export function readHandlerConfig(env: Readonly<Record<string, string | undefined>>): HandlerConfig {
+  return {
+    workgroup: required(env, 'workgroup', 'the Athena workgroup name'),
+    database: required(env, 'database', 'the Glue database name'),
+    bucket: required(env, 'bucket', 'the lake bucket name'),
+    findingsTopicArn: required(env, 'findingsTopicArn', 'the findings SNS topic ARN'),
+    findingsEventBus: required(env, 'findingsEventBus', 'the name or ARN of the bus that receives finding events'),
+    thresholds: json(env, 'thresholds', thresholdsSchema, {}, '{"okta-brute-force-user": {"min_failures": 30}}'),
+    disabledDetections: json(env, 'disabledDetections', disabledSchema, [], '["okta-session-roaming"]'),
+  };
+}
+
+export interface Runtime {
+  readonly engine: QueryEngine;
+  readonly notifier: Notifier;
+  readonly catalog: readonly Detection[];
+  readonly thresholds: ReadonlyMap<string, Readonly<Record<string, ThresholdValue>>>;
+  readonly disabled: ReadonlySet<string>;
+  readonly log: HandlerLog;
+}
+
+/** The catalog with the configured thresholds and switched-off detections, checked against it. */
+export function configureCatalog(
+  catalog: readonly Detection[],
+  config: Pick<HandlerConfig, 'thresholds' | 'disabledDetections'>,
+): Pick<Runtime, 'catalog' | 'thresholds' | 'disabled'> {
+  let thresholds: Map<string, Record<string, ThresholdValue>>;
+  try {
+    thresholds = resolveThresholds(catalog, config.thresholds);
+  } catch (e) {
+    throw new HandlerConfigError(`environment variable ${HANDLER_ENV.thresholds}: ${(e as Error).message}`);
+  }
+  const known = new Set(catalog.map((d) => d.id));
+  const unknown = config.disabledDetections.filter((id) => !known.has(id));
+  if (unknown.length) {
+    throw new HandlerConfigError(
+      `environment variable ${HANDLER_ENV.disabledDetections}: no detection ${unknown.map((u) => `"${u}"`).join(', ')} (known: ${[...known].join(', ')})`,
+    );
+  }
+  return { catalog, thresholds, disabled: new Set(config.disabledDetections) };
+}
+
+/** The AWS clients a runtime uses. @default new clients for the function's region */
+export interface AwsClients {
+  readonly athena: AthenaClient;
+  readonly s3: S3Client;
+  readonly sns: SNSClient;
+  readonly events: EventBridgeClient;
+}
+
+export const defaultAwsClients = (): AwsClients => ({
+  athena: new AthenaClient({}),
+  s3: new S3Client({}),
+  sns: new SNSClient({}),
+  events: new EventBridgeClient({}),
+});
+
+export interface RuntimeOptions {
+  readonly clients?: AwsClients;
+  /** How the engine and notifier wait between polls and retries. @default a real timer */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** The detection catalog. @default every folder under the bundle's detections/ */
+  readonly catalog?: readonly Detection[];
+}
+
+/** Builds the engine, notifier and catalog from a configuration; call once per container. */
+export function createRuntime(config: HandlerConfig, log: HandlerLog, options: RuntimeOptions = {}): Runtime {
+  const clients = options.clients ?? defaultAwsClients();
+  const catalog = configureCatalog(options.catalog ?? loadCatalog(join(assetRoot(), 'detections')), config);
+  const runbooks = new Map(catalog.catalog.map((d) => [d.id, d.runbook]));
+  const engine = new AthenaEngine({
+    athena: clients.athena,
+    s3: clients.s3,
+    workgroup: config.workgroup,
+    database: config.database,
+    bucket: config.bucket,
+    sleep: options.sleep,
+    log: (message, fields) => log.info(message, fields),
+  });
+  const notifier = new AwsNotifier({
+    sns: clients.sns,
+    events: clients.events,
+    topicArn: config.findingsTopicArn,
+    eventBus: config.findingsEventBus,
+    runbookFor: (id) => runbooks.get(id),
+    sleep: options.sleep,
+    log: (message, fields) => log.info(message, fields),
+  });
+  return { engine, notifier, ...catalog, log };
+}
+
+/** Memoizes the runtime: built on the first invocation of a container, reused by the next ones. */
+export function once<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+}

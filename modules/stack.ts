@@ -1,0 +1,267 @@
+/**
+ * The whole deployment in one stack: Okta log stream -> partner bus -> Firehose (Parquet) -> S3 lake ->
+ * Glue/Athena -> scheduled Lambdas -> findings (SNS, EventBridge) -> near-time refresh-user, watched by alarms.
+ */
+import { join } from 'node:path';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity/index.js';
+import type { OktaLakeConfig } from '../config/schema.ts';
+import { HANDLER_ENV } from '../handlers/env.ts';
+import { lakePaths } from '../lake/layout.ts';
+import { activity, findings, lakeTables, okta_events } from '../schema/index.ts';
+import { ATHENA_RESULTS_PREFIX, LakeWorkgroup } from './athena.ts';
+import type { DeployEnv } from './deploy-env.ts';
+import { FindingsOut } from './findings.ts';
+import { EventsDeliveryStream } from './firehose.ts';
+import { LakeCatalog } from './glue-catalog.ts';
+import { LakeKey } from './kms.ts';
+import { LakeBucket } from './lake-bucket.ts';
+import { LambdaBundle, REPO_ROOT } from './lambda/bundle.ts';
+import { LakeFunction } from './lambda/function.ts';
+import { InvestigationQueries, loadInvestigations } from './named-queries.ts';
+import { OktaLogStream } from './okta-log-stream.ts';
+import { PartnerEventRouting } from './partner-bus.ts';
+import { LakeProviders } from './providers.ts';
+import { dailyAt, hourlyAt, RunSchedules } from './scheduler.ts';
+import { Watchdog } from './watchdog.ts';
+
+/** The three Lambda entry points, relative to the repository root. Each exports `handler`. */
+export const HANDLER_ENTRIES = {
+  hourlyDetections: 'handlers/hourly-detections.ts',
+  dailySnapshot: 'handlers/daily-snapshot.ts',
+  refreshUser: 'handlers/refresh-user.ts',
+} as const;
+
+export type HandlerName = keyof typeof HANDLER_ENTRIES;
+
+/** Powertools' service name on every function's logs. */
+export const POWERTOOLS_SERVICE_NAME = 'okta-log-lake';
+
+export interface OktaLogLakeStackProps {
+  readonly config: OktaLakeConfig;
+  /** Handler entry files (absolute, or relative to the repository root). @default HANDLER_ENTRIES */
+  readonly handlerEntries?: Readonly<Record<HandlerName, string>>;
+  /** Where the bundles are built. @default <repo>/dist/lambda */
+  readonly bundleDir?: string;
+  /** Folder of the investigation queries. @default <repo>/investigations */
+  readonly investigationsDir?: string;
+  /** Root the bundled asset folders (detections/, snapshots/, ...) are read from. @default the repository root */
+  readonly assetRoot?: string;
+}
+
+export class OktaLogLakeStack extends TerraformStack {
+  readonly key: LakeKey;
+  readonly bucket: LakeBucket;
+  readonly catalog: LakeCatalog;
+  readonly deliveryStream: EventsDeliveryStream;
+  readonly logStream: OktaLogStream;
+  readonly routing: PartnerEventRouting;
+  readonly workgroup: LakeWorkgroup;
+  readonly functions: Readonly<Record<HandlerName, LakeFunction>>;
+  readonly findingsOut: FindingsOut;
+  readonly schedules: RunSchedules;
+  readonly watchdog: Watchdog;
+  readonly bundles: Readonly<Record<HandlerName, LambdaBundle>>;
+
+  constructor(scope: Construct, id: string, props: OktaLogLakeStackProps) {
+    super(scope, id);
+    const { config } = props;
+    const prefix = config.namePrefix;
+    new LakeProviders(this, 'providers', { config });
+
+    const env: DeployEnv = {
+      accountId: config.aws.accountId ?? new DataAwsCallerIdentity(this, 'caller').accountId,
+      region: config.aws.region,
+      partition: 'aws',
+    };
+
+    this.key = new LakeKey(this, 'key', { env, alias: prefix, description: `${prefix}: okta-log-lake data (S3, Firehose, SQS, SNS, Athena results)` });
+    this.bucket = new LakeBucket(this, 'lake', {
+      bucketName: `${prefix}-${env.accountId}-${env.region}`,
+      key: this.key,
+      forceDestroy: config.lake.forceDestroy,
+      noncurrentVersionDays: config.retentionDays.noncurrentVersions,
+      expiries: [
+        { id: 'events', prefix: lakePaths.events, expireAfterDays: config.retentionDays.events },
+        { id: 'raw', prefix: lakePaths.raw, expireAfterDays: config.retentionDays.raw },
+        { id: 'errors', prefix: lakePaths.errors, expireAfterDays: config.retentionDays.errors },
+        { id: 'athena-results', prefix: ATHENA_RESULTS_PREFIX, expireAfterDays: config.retentionDays.results },
+      ],
+    });
+    this.catalog = new LakeCatalog(this, 'catalog', {
+      env,
+      databaseName: prefix.replaceAll('-', '_'),
+      bucket: this.bucket,
+      tables: lakeTables,
+      projections: { [okta_events.name]: { startDate: config.lake.projectionStartDate } },
+    });
+    this.deliveryStream = new EventsDeliveryStream(this, 'firehose', {
+      env,
+      name: `${prefix}-okta-events`,
+      bucket: this.bucket,
+      key: this.key,
+      catalog: this.catalog,
+      tableName: okta_events.name,
+      bufferingIntervalSeconds: config.firehose.bufferingIntervalSeconds,
+      bufferingSizeMb: config.firehose.bufferingSizeMb,
+      logRetentionDays: config.retentionDays.logs,
+    });
+
+    this.logStream = new OktaLogStream(this, 'okta', {
+      orgName: config.okta.orgName,
+      name: config.okta.logStreamName,
+      eventSourceName: config.okta.eventSourceName,
+      accountId: env.accountId,
+      region: env.region,
+    });
+    this.routing = new PartnerEventRouting(this, 'routing', {
+      env,
+      namePrefix: prefix,
+      logStream: this.logStream,
+      deliveryStream: this.deliveryStream,
+      key: this.key,
+    });
+
+    this.workgroup = new LakeWorkgroup(this, 'athena', {
+      env,
+      name: prefix,
+      bucket: this.bucket,
+      key: this.key,
+      bytesScannedCutoffPerQuery: config.athena.bytesScannedCutoffPerQuery,
+      forceDestroy: config.lake.forceDestroy,
+    });
+    new InvestigationQueries(this, 'investigations', {
+      namePrefix: prefix,
+      workgroupName: this.workgroup.name,
+      databaseName: this.catalog.name,
+      investigations: loadInvestigations(props.investigationsDir ?? join(REPO_ROOT, 'investigations')),
+    });
+
+    this.findingsOut = new FindingsOut(this, 'findings', {
+      env,
+      namePrefix: prefix,
+      key: this.key,
+      emails: config.notifications.findingEmails,
+    });
+
+    const entries = props.handlerEntries ?? HANDLER_ENTRIES;
+    const bundleDir = props.bundleDir ?? join(REPO_ROOT, 'dist', 'lambda');
+    const environment: Record<string, string> = {
+      [HANDLER_ENV.workgroup]: this.workgroup.name,
+      [HANDLER_ENV.database]: this.catalog.name,
+      [HANDLER_ENV.bucket]: this.bucket.name,
+      [HANDLER_ENV.findingsTopicArn]: this.findingsOut.topic.arn,
+      [HANDLER_ENV.findingsEventBus]: this.findingsOut.eventBusArn,
+      [HANDLER_ENV.thresholds]: JSON.stringify(config.detections.thresholds),
+      [HANDLER_ENV.disabledDetections]: JSON.stringify(config.detections.disabledDetections),
+      POWERTOOLS_SERVICE_NAME,
+      LOG_LEVEL: 'INFO',
+    };
+    const specs: Record<HandlerName, { id: string; description: string; timeout: number; reserved?: number; maxAge: number; writes: string[] }> = {
+      hourlyDetections: {
+        id: 'hourly-detections',
+        description: 'Runs the hourly detections over the previous arrival hour of Okta events',
+        timeout: 600,
+        reserved: 1,
+        maxAge: 3 * 3600,
+        writes: [findings.name],
+      },
+      dailySnapshot: {
+        id: 'daily-snapshot',
+        description: 'Writes the per-user activity snapshot of the previous day and runs the daily detections',
+        timeout: 900,
+        reserved: 1,
+        maxAge: 6 * 3600,
+        writes: [findings.name, activity.name],
+      },
+      refreshUser: {
+        id: 'refresh-user',
+        description: "Re-runs one user's activity snapshot and checks at once (a finding about the user, or on demand)",
+        timeout: 300,
+        maxAge: 3600,
+        writes: [findings.name, activity.name],
+      },
+    };
+    const bundles = {} as Record<HandlerName, LambdaBundle>;
+    const functions = {} as Record<HandlerName, LakeFunction>;
+    for (const name of Object.keys(specs) as HandlerName[]) {
+      const spec = specs[name];
+      bundles[name] = new LambdaBundle(this, `${spec.id}-bundle`, {
+        entry: entries[name],
+        outDir: join(bundleDir, spec.id),
+        ...(props.assetRoot ? { rootDir: props.assetRoot } : {}),
+      });
+      const fn = new LakeFunction(this, spec.id, {
+        functionName: `${prefix}-${spec.id}`,
+        description: spec.description,
+        bundle: bundles[name],
+        key: this.key,
+        environment,
+        timeoutSeconds: spec.timeout,
+        memoryMb: 512,
+        ...(spec.reserved !== undefined ? { reservedConcurrency: spec.reserved } : {}),
+        logRetentionDays: config.retentionDays.logs,
+        maxEventAgeSeconds: spec.maxAge,
+      });
+      this.workgroup.grantQuery(fn);
+      this.catalog.grantRead(fn, lakeTables.map((t) => t.name));
+      this.catalog.grantWritePartitions(fn, spec.writes);
+      this.bucket.grant(fn, 'read', [lakePaths.events]);
+      this.bucket.grant(fn, 'read-write', [lakePaths.findings, lakePaths.activity]);
+      this.findingsOut.grantNotify(fn);
+      functions[name] = fn;
+    }
+    this.bundles = bundles;
+    this.functions = functions;
+    this.findingsOut.escalateUserFindingsTo(functions.refreshUser);
+
+    this.schedules = new RunSchedules(this, 'schedules', {
+      env,
+      namePrefix: prefix,
+      enabled: config.schedules.enabled,
+      schedules: [
+        {
+          id: 'hourly-detections',
+          expression: hourlyAt(config.schedules.hourlyMinute),
+          description: `Hourly detections for the previous hour, at minute ${config.schedules.hourlyMinute} UTC (after the Firehose buffer has landed)`,
+          target: functions.hourlyDetections,
+        },
+        {
+          id: 'daily-snapshot',
+          expression: dailyAt(config.schedules.dailyAt),
+          description: `Daily activity snapshot for the previous day, at ${config.schedules.dailyAt} UTC`,
+          target: functions.dailySnapshot,
+          maximumEventAgeSeconds: 6 * 3600,
+        },
+      ],
+    });
+
+    this.watchdog = new Watchdog(this, 'watchdog', {
+      env,
+      namePrefix: prefix,
+      key: this.key,
+      emails: config.notifications.opsEmails,
+      routing: this.routing,
+      deliveryStream: this.deliveryStream,
+      bufferingIntervalSeconds: config.firehose.bufferingIntervalSeconds,
+      silenceMinutes: config.watchdog.silenceMinutes,
+      functions: Object.values(functions),
+      queues: {
+        'okta-events-dlq': this.routing.deadLetterQueue,
+        ...Object.fromEntries(Object.values(functions).map((f) => [`${f.node.id}-failures`, f.failureQueue])),
+      },
+    });
+
+    const out = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
+    out('partner_event_source', this.logStream.partnerEventSourceName, 'Partner event source Okta creates; must show ACTIVE in EventBridge > Partner event sources');
+    out('event_bus', this.routing.bus.name, 'Partner event bus receiving Okta events');
+    out('bucket', this.bucket.name, 'Lake bucket');
+    out('glue_database', this.catalog.name, 'Glue database (okta_events, findings, activity)');
+    out('athena_workgroup', this.workgroup.name, 'Athena workgroup');
+    out('firehose_stream', this.deliveryStream.name, 'Firehose delivery stream');
+    for (const [name, fn] of Object.entries(functions)) out(`function_${fn.node.id.replaceAll('-', '_')}`, fn.name, `Lambda ${name}`);
+    out('findings_topic', this.findingsOut.topic.arn, 'SNS topic for findings');
+    out('ops_topic', this.watchdog.topic.arn, 'SNS topic for watchdog alarms');
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * Findings out, in AWS: each new finding is published to the findings SNS topic (e-mail subscribers read it)
+ * and put on EventBridge as `okta-log-lake` / `Okta Detection Finding`, whose detail is the finding exactly as
+ * `okta-lake detect --json` prints it plus the `run` that wrote it. A rule on those events invokes refresh-user
+ * for the user involved.
+ *
+ * Every finding is attempted on both channels; throttled calls and failed PutEvents entries are retried with
+ * backoff; whatever still failed is reported in one error that names the findings, after all were tried.
+ */
+import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { findingJson } from '../cli/output.ts';
+import type { Finding } from '../core/findings.ts';
+import { FINDING_EVENT } from '../handlers/env.ts';
+import type { Notifier } from './notifier.ts';
+
+export interface AwsNotifierOptions {
+  readonly sns: SNSClient;
+  readonly events: EventBridgeClient;
+  /** The findings topic. */
+  readonly topicArn: string;
+  /** Name or ARN of the bus the finding events go to. */
+  readonly eventBus: string;
+  /** A detection's runbook, for the message. @default none: the message points at the detection's folder only */
+  readonly runbookFor?: (detectionId: string) => string | undefined;
+  /** How to wait between retries. @default a real timer */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Attempts per SNS publish (when throttled) and per PutEvents entry, the first included. @default 4 */
+  readonly maxAttempts?: number;
+  /** First backoff; doubles after each retry. @default 200 */
+  readonly retryBaseMs?: number;
+  /** Structured log. @default silent */
+  readonly log?: (message: string, fields: Record<string, unknown>) => void;
+}
+
+/** The EventBridge detail of a finding event: the CLI's `detect --json` finding plus the run that wrote it. */
+export type FindingDetail = ReturnType<typeof findingJson> & { readonly run: string };
+
+export const findingDetail = (f: Finding): FindingDetail => ({ ...findingJson(f), run: f.run });
+
+/** PutEvents takes at most 10 entries per call. */
+export const PUT_EVENTS_BATCH = 10;
+
+/** SNS subjects must be under 100 characters of printable ASCII, on one line. */
+export const MAX_SUBJECT = 99;
+
+const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'ThrottledException', 'TooManyRequestsException']);
+const isThrottling = (e: unknown) =>
+  typeof e === 'object' && e !== null && (THROTTLING.has(String((e as Error).name)) || (e as { $retryable?: { throttling?: boolean } }).$retryable?.throttling === true);
+
+/** Printable ASCII on one line: accents dropped (é -> e), anything else outside ASCII becomes `?`. */
+export function asciiLine(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '?')
+    .trim();
+}
+
+/** `[HIGH] Brute force against one user: alice@example.com`, cut to SNS's limit. */
+export function findingSubject(f: Finding): string {
+  const subject = asciiLine(`[${f.severity}] ${f.title || f.detection}: ${f.entity.id}`);
+  return subject.length > MAX_SUBJECT ? `${subject.slice(0, MAX_SUBJECT - 3)}...` : subject;
+}
+
+const SHOWN_UUIDS = 20;
+
+/** The e-mail body: what, who, when, how many, which events, and what to do. */
+export function findingMessage(f: Finding, runbook?: string): string {
+  const uuids = f.event_uuids.slice(0, SHOWN_UUIDS);
+  const more = f.event_count - uuids.length;
+  const lines = [
+    `${f.severity}: ${f.title || f.detection}`,
+    '',
+    f.summary,
+    '',
+    `Detection:  ${f.detection}`,
+    `Severity:   ${f.severity}`,
+    `Entity:     ${f.entity.type} ${f.entity.id}`,
+    `Window:     ${f.window_start} to ${f.window_end}`,
+    `First seen: ${f.first_seen}`,
+    `Last seen:  ${f.last_seen}`,
+    `Events:     ${f.event_count}`,
+    ...(f.actors.length ? [`Users:      ${f.actors.join(', ')}`] : []),
+    ...(f.ips.length ? [`IPs:        ${f.ips.join(', ')}`] : []),
+    '',
+    `Event uuids${more > 0 ? ` (${uuids.length} of ${f.event_count}; the findings table keeps more)` : ''}:`,
+    ...uuids.map((u) => `  ${u}`),
+    '',
+    `Finding id: ${f.finding_id} (findings table, dt=${f.dt}, run=${f.run})`,
+    '',
+    `Runbook (detections/${f.detection}/detection.yaml):`,
+    ...(runbook ? runbook.trimEnd().split('\n').map((l) => `  ${l}`) : ['  see the detection folder']),
+  ];
+  return lines.join('\n');
+}
+
+interface Failure {
+  readonly finding_id: string;
+  readonly channel: 'sns' | 'eventbridge';
+  readonly error: string;
+}
+
+export class AwsNotifier implements Notifier {
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly maxAttempts: number;
+  private readonly retryBaseMs: number;
+  private readonly log: (message: string, fields: Record<string, unknown>) => void;
+
+  constructor(private readonly options: AwsNotifierOptions) {
+    if (!options.topicArn) throw new Error('AwsNotifier: topicArn is empty; pass the findings topic ARN');
+    if (!options.eventBus) throw new Error('AwsNotifier: eventBus is empty; pass the event bus name or ARN');
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.maxAttempts = options.maxAttempts ?? 4;
+    this.retryBaseMs = options.retryBaseMs ?? 200;
+    this.log = options.log ?? (() => {});
+  }
+
+  async notify(findings: readonly Finding[]): Promise<void> {
+    if (findings.length === 0) return;
+    const failures = [...(await this.publishAll(findings)), ...(await this.putAll(findings))];
+    this.log('findings notified', { findings: findings.length, failed: failures.length });
+    if (failures.length > 0) {
+      const shown = failures.map((f) => `${f.finding_id} via ${f.channel} (${f.error})`).join('; ');
+      throw new Error(`could not notify ${failures.length} of ${findings.length * 2} finding messages: ${shown}`);
+    }
+  }
+
+  private backoff(attempt: number): number {
+    return this.retryBaseMs * 2 ** (attempt - 1);
+  }
+
+  private async publishAll(findings: readonly Finding[]): Promise<Failure[]> {
+    const failures: Failure[] = [];
+    for (const f of findings) {
+      const command = new PublishCommand({
+        TopicArn: this.options.topicArn,
+        Subject: findingSubject(f),
+        Message: findingMessage(f, this.options.runbookFor?.(f.detection)),
+        MessageAttributes: {
+          severity: { DataType: 'String', StringValue: f.severity },
+          detection: { DataType: 'String', StringValue: f.detection },
+          entity_type: { DataType: 'String', StringValue: f.entity.type },
+        },
+      });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.options.sns.send(command);
+          break;
+        } catch (e) {
+          if (isThrottling(e) && attempt < this.maxAttempts) {
+            await this.sleep(this.backoff(attempt));
+            continue;
+          }
+          this.log('SNS publish failed', { finding_id: f.finding_id, error: String(e) });
+          failures.push({ finding_id: f.finding_id, channel: 'sns', error: (e as Error).name || String(e) });
+          break;
+        }
+      }
+    }
+    return failures;
+  }
+
+  private async putAll(findings: readonly Finding[]): Promise<Failure[]> {
+    const failures: Failure[] = [];
+    for (let i = 0; i < findings.length; i += PUT_EVENTS_BATCH) {
+      failures.push(...(await this.putBatch(findings.slice(i, i + PUT_EVENTS_BATCH))));
+    }
+    return failures;
+  }
+
+  /** Puts up to 10 events, retrying only the entries that failed, until they succeed or attempts run out. */
+  private async putBatch(batch: readonly Finding[]): Promise<Failure[]> {
+    let pending = batch.map((f) => ({
+      finding: f,
+      entry: {
+        Source: FINDING_EVENT.source,
+        DetailType: FINDING_EVENT.detailType,
+        Detail: JSON.stringify(findingDetail(f)),
+        EventBusName: this.options.eventBus,
+      } satisfies PutEventsRequestEntry,
+      error: '',
+    }));
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      let retry: typeof pending;
+      try {
+        const result = await this.options.events.send(new PutEventsCommand({ Entries: pending.map((p) => p.entry) }));
+        const failed = result.FailedEntryCount ?? 0;
+        const entries = result.Entries ?? [];
+        if (failed > 0 && entries.length !== pending.length) {
+          // Results do not line up with the request: which entries failed is unknown, so all are repeated.
+          retry = pending.map((p) => ({ ...p, error: `${failed} entries failed (no per-entry result)` }));
+        } else {
+          retry = pending
+            .map((p, i) => ({ ...p, error: entries[i]?.ErrorCode ? `${entries[i]!.ErrorCode}: ${entries[i]!.ErrorMessage ?? ''}`.trim() : '' }))
+            .filter((p) => p.error !== '');
+        }
+        if (retry.length > 0) this.log('PutEvents entries failed', { attempt, failed: retry.length, errors: retry.map((p) => p.error) });
+      } catch (e) {
+        // The whole call failed: every entry is still pending. Only throttling is worth repeating.
+        retry = pending.map((p) => ({ ...p, error: (e as Error).name || String(e) }));
+        if (!isThrottling(e)) attempt = this.maxAttempts;
+        this.log('PutEvents failed', { attempt, error: String(e) });
+      }
+      if (retry.length === 0) return [];
+      if (attempt >= this.maxAttempts) {
+        return retry.map((p) => ({ finding_id: p.finding.finding_id, channel: 'eventbridge' as const, error: p.error || 'failed' }));
+      }
+      pending = retry;
+      await this.sleep(this.backoff(attempt));
+    }
+    return [];
+  }
+}
