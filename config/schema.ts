@@ -37,7 +37,7 @@ const DAY_RULE = 'must be a date of the form YYYY-MM-DD (e.g. 2026-01-01)';
 const TIME_RULE = 'must be a UTC time of day of the form HH:MM (e.g. 00:30)';
 const DETECTION_ID_RULE = 'detection ids are lower-case words joined by - (e.g. okta-password-spray)';
 const THRESHOLD_NAME_RULE = 'threshold names are lower_snake_case (e.g. min_users)';
-const THRESHOLD_VALUE_RULE = 'must be a finite number';
+const THRESHOLD_VALUE_RULE = 'must be a finite number, or a string for list thresholds (e.g. "China,Iran")';
 const LOG_RETENTION_RULE = `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')}`;
 const BUCKET_RULE = 'must be an S3 bucket name: 3-63 characters of a-z, 0-9, . and -, starting and ending with a letter or digit';
 const ANY_REGION_RULE = 'must be an AWS region name (e.g. eu-west-1)';
@@ -50,32 +50,38 @@ const isCalendarDay = (v: string) => {
 
 const eventSourceName = str(EVENT_SOURCE_RULE).regex(/^[A-Za-z0-9._-]{1,75}$/, { error: EVENT_SOURCE_RULE });
 
-const okta = z.strictObject({
-  /** Okta org name: the subdomain, `acme` for `acme.okta.com`. Part of the partner event source name. */
-  orgName: str(ORG_RULE).regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/, { error: ORG_RULE }),
-  /** Domain of the org. @default okta.com */
-  baseUrl: str(BASE_URL_RULE)
-    .regex(/^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, { error: BASE_URL_RULE })
-    .default('okta.com'),
-  /** Name of the log stream in the Okta Admin Console. @default okta-log-lake */
-  logStreamName: str(STREAM_NAME_RULE)
-    .min(1, { error: STREAM_NAME_RULE })
-    .max(100, { error: STREAM_NAME_RULE })
-    .regex(/^[^\p{Cc}]+$/u, { error: STREAM_NAME_RULE })
-    .default('okta-log-lake'),
-  /** Event source name in EventBridge; cannot change after the stream is created. @default okta-log-lake */
-  eventSourceName: eventSourceName.default('okta-log-lake'),
-});
+const okta = z.strictObject(
+  {
+    /** Okta org name: the subdomain, `acme` for `acme.okta.com`. Part of the partner event source name. */
+    orgName: str(ORG_RULE).regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/, { error: ORG_RULE }),
+    /** Domain of the org. @default okta.com */
+    baseUrl: str(BASE_URL_RULE)
+      .regex(/^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, { error: BASE_URL_RULE })
+      .default('okta.com'),
+    /** Name of the log stream in the Okta Admin Console. @default okta-log-lake */
+    logStreamName: str(STREAM_NAME_RULE)
+      .min(1, { error: STREAM_NAME_RULE })
+      .max(100, { error: STREAM_NAME_RULE })
+      .regex(/^[^\p{Cc}]+$/u, { error: STREAM_NAME_RULE })
+      .default('okta-log-lake'),
+    /** Event source name in EventBridge; cannot change after the stream is created. @default okta-log-lake */
+    eventSourceName: eventSourceName.default('okta-log-lake'),
+  },
+  { error: 'must be an object with orgName (and optionally baseUrl, logStreamName, eventSourceName)' },
+);
 
-const aws = z.strictObject({
-  /** Region of the whole stack and of the Okta log stream target. */
-  region: z.enum(OKTA_LOG_STREAM_REGIONS, { error: REGION_RULE }),
-  /**
-   * The AWS account to deploy to. When set, the provider refuses any other account (`allowed_account_ids`) and
-   * the Okta log stream names it directly. @default the account of the credentials running terraform
-   */
-  accountId: str(ACCOUNT_RULE).regex(/^\d{12}$/, { error: ACCOUNT_RULE }).optional(),
-});
+const aws = z.strictObject(
+  {
+    /** Region of the whole stack and of the Okta log stream target. */
+    region: z.enum(OKTA_LOG_STREAM_REGIONS, { error: REGION_RULE }),
+    /**
+     * The AWS account to deploy to. When set, the provider refuses any other account (`allowed_account_ids`) and
+     * the Okta log stream names it directly. @default the account of the credentials running terraform
+     */
+    accountId: str(ACCOUNT_RULE).regex(/^\d{12}$/, { error: ACCOUNT_RULE }).optional(),
+  },
+  { error: 'must be an object with region (and optionally accountId)' },
+);
 
 const tags = z
   .record(
@@ -150,13 +156,17 @@ const watchdog = z.strictObject({
 });
 
 const detections = z.strictObject({
-  /** Per-detection threshold overrides: `{ "okta-password-spray": { "min_users": 10 } }`. @default none */
+  /**
+   * Per-detection threshold overrides: `{ "okta-password-spray": { "min_users": 10 } }`. Values are numbers, or strings
+   * for list thresholds. Only the shape is checked here; the detection catalog checks names and ranges at run time.
+   * @default none
+   */
   thresholds: z
     .record(
       str(DETECTION_ID_RULE).regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: DETECTION_ID_RULE }),
       z.record(
         str(THRESHOLD_NAME_RULE).regex(/^[a-z][a-z0-9_]*$/, { error: THRESHOLD_NAME_RULE }),
-        z.number({ error: THRESHOLD_VALUE_RULE }).refine(Number.isFinite, { error: THRESHOLD_VALUE_RULE }),
+        z.union([z.number().refine(Number.isFinite), z.string().max(1000)], { error: THRESHOLD_VALUE_RULE }),
         { error: 'must be an object of threshold names to numbers' },
       ),
       { error: 'must be an object of detection ids to threshold objects' },
@@ -203,18 +213,21 @@ export const configSchema = z
     backend: backend.optional(),
   })
   .superRefine((c, ctx) => {
+    // Zod runs this even when fields failed; only compare values that passed their own rules.
+    const valid = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+    if (!valid(c.firehose.bufferingIntervalSeconds, 60, 900)) return;
     // The hourly run reads the hour before; Firehose may still hold that hour's last records for one buffer
     // interval after it ends, so the run waits for the buffer plus landing slack.
     const lagMinutes = Math.ceil((c.firehose.bufferingIntervalSeconds + FIREHOSE_LANDING_SLACK_SECONDS) / 60);
-    if (c.schedules.hourlyMinute < lagMinutes) {
+    if (valid(c.schedules.hourlyMinute, 0, 59) && c.schedules.hourlyMinute < lagMinutes) {
       ctx.addIssue({
         code: 'custom',
         path: ['schedules', 'hourlyMinute'],
         message: `must be at least ${lagMinutes} so the previous hour's last Firehose buffer (firehose.bufferingIntervalSeconds = ${c.firehose.bufferingIntervalSeconds}) has landed; use ${lagMinutes} or later, or shorten the buffer`,
       });
     }
-    const [h, m] = c.schedules.dailyAt.split(':').map(Number) as [number, number];
-    if (h * 60 + m < lagMinutes) {
+    const [h, m] = String(c.schedules.dailyAt).split(':').map(Number) as [number, number];
+    if (/^([01]\d|2[0-3]):[0-5]\d$/.test(String(c.schedules.dailyAt)) && h * 60 + m < lagMinutes) {
       ctx.addIssue({
         code: 'custom',
         path: ['schedules', 'dailyAt'],

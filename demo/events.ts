@@ -4,7 +4,7 @@
  */
 import type { App, Location, User, UserAgent } from './org.ts';
 import { ORG_DOMAIN } from './org.ts';
-import type { Rng } from './prng.ts';
+import { hash32, Rng } from './prng.ts';
 
 export interface LogActor {
   id: string;
@@ -140,8 +140,9 @@ export const appTarget = (a: App): LogTarget => ({
   detailEntry: { signOnModeType: a.signOnMode },
 });
 
-export const appUserTarget = (rng: Rng, u: Pick<User, 'login' | 'displayName'>): LogTarget => ({
-  id: `0ua${rng.base62(17)}`,
+/** The user's account in an app (AppUser): one stable id per user and app, as in Okta. */
+export const appUserTarget = (u: Pick<User, 'id' | 'login' | 'displayName'>, app: App): LogTarget => ({
+  id: `0ua${new Rng(hash32(`${u.id}:${app.id}`)).base62(17)}`,
   type: 'AppUser',
   alternateId: u.login,
   displayName: u.displayName,

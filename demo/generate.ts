@@ -27,7 +27,7 @@ import {
 import { ATTACKER_NETWORKS, buildOrg, location, oktaId, PLACES, type App, type Factor, type Location, type Org, type User, type UserAgent } from './org.ts';
 import { Rng } from './prng.ts';
 
-export const DEFAULT_SEED = 1337;
+export const DEFAULT_SEED = 7;
 
 /** An attack planted in the day, and the detection expected to catch it. */
 export interface PlantedAttack {
@@ -263,7 +263,7 @@ function sso(sink: Sink, rng: Rng, u: User, app: App, at: number, from: Location
     legacyEventType: 'app.auth.sso',
     requestUri: `/app/${app.name}/exk${app.id.slice(3, 17)}/sso/${app.signOnMode === 'SAML_2_0' ? 'saml' : 'oidc'}`,
     debugData: { initiationType: rng.chance(0.6) ? 'SP_INITIATED' : 'IDP_INITIATED', signOnMode: app.signOnMode === 'SAML_2_0' ? 'SAML 2.0' : 'OpenID Connect' },
-    target: [appTarget(app), appUserTarget(rng, u)],
+    target: [appTarget(app), appUserTarget(u, app)],
   });
 }
 
@@ -305,7 +305,7 @@ function adminConsole(sink: Sink, rng: Rng, u: User, at: number, from: Location,
     displayMessage: 'User accessing Okta admin app',
     legacyEventType: 'app.admin.sso.login.success',
     requestUri: '/admin/sso/callback',
-    target: [appUserTarget(rng, u)],
+    target: [appUserTarget(u, sink.org.adminConsole)],
   });
 }
 
@@ -346,7 +346,7 @@ function adminAction(sink: Sink, rng: Rng, admin: User, at: number, from: Locati
         displayMessage: 'Add user to application membership',
         legacyEventType: 'app.generic.provision.assign_user_to_app',
         requestUri: `/admin/app/${app.name}/instance/${app.id}/assignments`,
-        target: [appUserTarget(rng, someone), appTarget(app), userTarget(someone)],
+        target: [appUserTarget(someone, app), appTarget(app), userTarget(someone)],
       });
       return 1;
     }

@@ -11,24 +11,23 @@ import { Construct } from 'constructs';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target/index.js';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission/index.js';
+import { FINDING_EVENT } from '../handlers/env.ts';
 import { arn, type DeployEnv } from './deploy-env.ts';
 import type { Grantable } from './iam.ts';
 import type { LakeKey } from './kms.ts';
 import type { LakeFunction } from './lambda/function.ts';
 import { EncryptedTopic } from './topic.ts';
 
-export const FINDING_EVENT_SOURCE = 'okta-log-lake';
-export const FINDING_DETAIL_TYPE = 'Okta Detection Finding';
-/** Prefix of the `run` of findings written by refresh-user (`core/`: `refresh-<user hash>`). */
+/** Prefix of the `run` of findings written by refresh-user (`handlers/refresh.ts`: `refresh-<user hash>`). */
 export const REFRESH_RUN_PREFIX = 'refresh-';
 
 /**
- * The pattern of the escalation rule. The event `detail` is the finding as `core/findings.ts` shapes it
+ * The pattern of the escalation rule. The event `detail` is the finding as `notify/aws-notifier.ts` puts it
  * (`entity.type`, `entity.id`, `run`, ...).
  */
 export const userFindingPattern = () => ({
-  source: [FINDING_EVENT_SOURCE],
-  'detail-type': [FINDING_DETAIL_TYPE],
+  source: [FINDING_EVENT.source],
+  'detail-type': [FINDING_EVENT.detailType],
   detail: {
     entity: { type: ['user'] },
     run: [{ 'anything-but': { prefix: REFRESH_RUN_PREFIX } }],
@@ -109,7 +108,7 @@ export class FindingsOut extends Construct {
       Effect: 'Allow',
       Action: 'events:PutEvents',
       Resource: this.eventBusArn,
-      Condition: { StringEquals: { 'events:source': FINDING_EVENT_SOURCE } },
+      Condition: { StringEquals: { 'events:source': FINDING_EVENT.source } },
     });
   }
 }

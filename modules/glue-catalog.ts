@@ -7,7 +7,6 @@
  * date to NOW) and `hour` (integer 0-23, two digits): the arrival partitions Firehose writes. The others
  * (`findings`, `activity`) are written by Athena `INSERT INTO`, which registers their partitions in Glue.
  */
-import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database/index.js';
 import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table/index.js';
@@ -15,6 +14,7 @@ import { hiveType, type TableDef } from '../schema/types.ts';
 import { arn, type DeployEnv } from './deploy-env.ts';
 import type { Grantable } from './iam.ts';
 import type { LakeBucket } from './lake-bucket.ts';
+import { terraformLiteral } from './literal.ts';
 
 export const PARQUET_INPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat';
 export const PARQUET_OUTPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat';
@@ -146,6 +146,6 @@ export function hourlyProjectionParameters(location: string, p: HourlyProjection
     'projection.hour.type': 'integer',
     'projection.hour.range': '0,23',
     'projection.hour.digits': '2',
-    'storage.location.template': `${location}${Fn.rawString('dt=${dt}/hour=${hour}/')}`,
+    'storage.location.template': `${location}${terraformLiteral('dt=${dt}/hour=${hour}/')}`,
   };
 }

@@ -6,10 +6,10 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { AthenaNamedQuery } from '@cdktf/provider-aws/lib/athena-named-query/index.js';
 import { compileNamedParams } from '../core/sql-params.ts';
+import { terraformLiteral } from './literal.ts';
 
 export interface Investigation {
   /** File name without `.sql`, e.g. `user-timeline`. */
@@ -100,11 +100,11 @@ export class InvestigationQueries extends Construct {
         q.id,
         new AthenaNamedQuery(this, q.id, {
           name: `${props.namePrefix}-${q.id}`,
-          description: Fn.rawString(describeInvestigation(q)),
+          description: terraformLiteral(describeInvestigation(q)),
           workgroup: props.workgroupName,
           database: props.databaseName,
           // SQL is data to Terraform: `${` and `%{` in it must not be read as interpolation.
-          query: Fn.rawString(q.sql),
+          query: terraformLiteral(q.sql),
         }),
       );
     }

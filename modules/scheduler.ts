@@ -9,21 +9,13 @@
 import { Construct } from 'constructs';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule/index.js';
 import { SchedulerScheduleGroup } from '@cdktf/provider-aws/lib/scheduler-schedule-group/index.js';
+import type { ScheduledInput } from '../handlers/env.ts';
 import { arn, type DeployEnv } from './deploy-env.ts';
 import { ServiceRole } from './iam.ts';
 import type { LakeFunction } from './lambda/function.ts';
 
 /** Scheduler replaces this placeholder in the input with the run's scheduled time (ISO-8601, UTC). */
 export const SCHEDULED_TIME_PLACEHOLDER = '<aws.scheduler.scheduled-time>';
-
-/** The JSON input each scheduled invocation receives. */
-export interface ScheduledRunInput {
-  readonly source: 'okta-log-lake.schedule';
-  /** Which schedule fired. */
-  readonly schedule: string;
-  /** The scheduled time of this run (not the time it happens to execute). */
-  readonly scheduledTime: string;
-}
 
 export interface RunSchedule {
   /** Construct id and schedule name suffix, e.g. `hourly-detections`. */
@@ -68,7 +60,8 @@ export class RunSchedules extends Construct {
       this.role.addToPolicy({ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: s.target.arn });
       // Scheduler sends its dead letters with this role.
       s.target.failureQueue.grantSendMessages(this.role);
-      const input: ScheduledRunInput = { source: 'okta-log-lake.schedule', schedule: s.id, scheduledTime: SCHEDULED_TIME_PLACEHOLDER };
+      // The handlers' contract (handlers/env.ts): the scheduled time of this run, not the time it executes.
+      const input: ScheduledInput = { scheduled_time: SCHEDULED_TIME_PLACEHOLDER };
       schedules.set(
         s.id,
         new SchedulerSchedule(this, s.id, {

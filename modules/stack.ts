@@ -17,7 +17,8 @@ import { EventsDeliveryStream } from './firehose.ts';
 import { LakeCatalog } from './glue-catalog.ts';
 import { LakeKey } from './kms.ts';
 import { LakeBucket } from './lake-bucket.ts';
-import { LambdaBundle, REPO_ROOT } from './lambda/bundle.ts';
+import { terraformLiteral } from './literal.ts';
+import { bundleHandlers, LambdaBundle, REPO_ROOT } from './lambda/bundle.ts';
 import { LakeFunction } from './lambda/function.ts';
 import { InvestigationQueries, loadInvestigations } from './named-queries.ts';
 import { OktaLogStream } from './okta-log-stream.ts';
@@ -153,8 +154,8 @@ export class OktaLogLakeStack extends TerraformStack {
       [HANDLER_ENV.bucket]: this.bucket.name,
       [HANDLER_ENV.findingsTopicArn]: this.findingsOut.topic.arn,
       [HANDLER_ENV.findingsEventBus]: this.findingsOut.eventBusArn,
-      [HANDLER_ENV.thresholds]: JSON.stringify(config.detections.thresholds),
-      [HANDLER_ENV.disabledDetections]: JSON.stringify(config.detections.disabledDetections),
+      [HANDLER_ENV.thresholds]: terraformLiteral(JSON.stringify(config.detections.thresholds)),
+      [HANDLER_ENV.disabledDetections]: terraformLiteral(JSON.stringify(config.detections.disabledDetections)),
       POWERTOOLS_SERVICE_NAME,
       LOG_LEVEL: 'INFO',
     };
@@ -183,15 +184,17 @@ export class OktaLogLakeStack extends TerraformStack {
         writes: [findings.name, activity.name],
       },
     };
+    const handlerNames = Object.keys(specs) as HandlerName[];
+    const built = bundleHandlers({
+      entries: Object.fromEntries(handlerNames.map((n) => [specs[n].id, entries[n]])),
+      outDir: bundleDir,
+      ...(props.assetRoot ? { rootDir: props.assetRoot } : {}),
+    });
     const bundles = {} as Record<HandlerName, LambdaBundle>;
     const functions = {} as Record<HandlerName, LakeFunction>;
-    for (const name of Object.keys(specs) as HandlerName[]) {
+    for (const name of handlerNames) {
       const spec = specs[name];
-      bundles[name] = new LambdaBundle(this, `${spec.id}-bundle`, {
-        entry: entries[name],
-        outDir: join(bundleDir, spec.id),
-        ...(props.assetRoot ? { rootDir: props.assetRoot } : {}),
-      });
+      bundles[name] = new LambdaBundle(this, `${spec.id}-bundle`, { bundle: built[spec.id]! });
       const fn = new LakeFunction(this, spec.id, {
         functionName: `${prefix}-${spec.id}`,
         description: spec.description,

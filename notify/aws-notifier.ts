@@ -54,7 +54,7 @@ export function asciiLine(text: string): string {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/\s+/g, ' ')
-    .replace(/[^\x20-\x7e]/g, '?')
+    .replace(/[^\x20-\x7e]/gu, '?')
     .trim();
 }
 

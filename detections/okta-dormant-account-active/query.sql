@@ -17,6 +17,8 @@ with activity_versions as (
     ) as version
   from activity
   where dt between :history_from_dt and :day
+    -- the same bound in days (the partition bound above is what prunes)
+    and date_diff('day', date(dt), date(:day)) <= :history_days
 ),
 current_activity as (
   select * from activity_versions where version = 1

@@ -28,7 +28,7 @@ changes as (
       when actor.type in ('PublicClientApp', 'AppInstance', 'Client') then 'app'
       else 'org'
     end as actor_kind,
-    coalesce(nullif(lower(actor.alternateid), 'unknown'), actor.id, 'unknown') as actor_login,
+    coalesce(nullif(actor.alternateid, 'unknown'), actor.id, 'unknown') as actor_login,
     nullif(client.ipaddress, 'null') as ip,
     coalesce(
       element_at(filter(target, t -> t.type <> 'User'), 1).displayname,
@@ -36,7 +36,7 @@ changes as (
       element_at(target, 1).id
     ) as object_name,
     if(eventtype like 'event_hook.%', 'event hook', 'log stream') as object_kind,
-    element_at(split(eventtype, '.'), cardinality(split(eventtype, '.'))) as action
+    regexp_extract(eventtype, '[a-z_]+$') as action
   from events
   where copy = 1
 )
@@ -52,7 +52,10 @@ select
   array_sort(filter(array_agg(distinct ip), ip -> ip is not null)) as ips,
   concat(
     actor_login, ': ',
-    array_join(array_sort(array_agg(distinct concat(object_kind, ' "', coalesce(object_name, '?'), '" ', action))), ', '),
+    array_join(array_sort(array_agg(distinct concat(
+      object_kind, ' "', coalesce(object_name, '?'), '" ',
+      case action when 'update' then 'updated' when 'deactivate' then 'deactivated' when 'delete' then 'deleted' else action end
+    ))), ', '),
     case
       when count_if(result <> 'SUCCESS') > 0 then concat(' (', cast(count_if(result <> 'SUCCESS') as varchar), ' attempt(s) did not succeed)')
       else ''

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
-import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
@@ -31,17 +31,18 @@ const SKIPPED_FOLDERS = new Set(['fixtures', 'node_modules']);
 const FIXED_MTIME = new Date('2000-01-01T00:00:00Z');
 
 export interface BundleOptions {
-  /** Handler entry file (TypeScript), exporting `handler`. */
-  readonly entry: string;
-  /** Directory the bundle is written to; replaced on every build. */
+  /** Handler entry files (TypeScript, each exporting `handler`) by bundle name, e.g. `{ "refresh-user": "handlers/refresh-user.ts" }`. */
+  readonly entries: Readonly<Record<string, string>>;
+  /** Directory the bundles are written to, one folder per name; each folder is replaced on every build. */
   readonly outDir: string;
-  /** Root the asset folders are relative to. @default REPO_ROOT */
+  /** Root the entries and asset folders are relative to. @default REPO_ROOT */
   readonly rootDir?: string;
   /** @default DEFAULT_ASSET_FOLDERS */
   readonly assetFolders?: readonly string[];
 }
 
 export interface BundleResult {
+  readonly name: string;
   readonly dir: string;
   /** Relative paths (posix), sorted. */
   readonly files: readonly string[];
@@ -55,62 +56,84 @@ export interface BundleResult {
   readonly sha256Base64: string;
 }
 
-/** Builds one handler bundle into `outDir` (replacing what was there). */
-export function bundleHandler(opts: BundleOptions): BundleResult {
+/**
+ * Builds one bundle per entry into `outDir/<name>/` (replacing what was there). One esbuild run builds them
+ * all (modules the handlers share are parsed once); each bundle is still self-contained (no code splitting).
+ */
+export function bundleHandlers(opts: BundleOptions): Record<string, BundleResult> {
   const rootDir = opts.rootDir ?? REPO_ROOT;
-  const entry = resolve(rootDir, opts.entry);
-  if (!existsSync(entry)) throw new Error(`Lambda bundle: handler entry ${entry} does not exist`);
+  const names = Object.keys(opts.entries).sort();
+  if (names.length === 0) throw new Error('Lambda bundle: no entries');
+  for (const name of names) {
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`Lambda bundle: name "${name}" must be lower-case words joined by -`);
+    const entry = resolve(rootDir, opts.entries[name]!);
+    if (!existsSync(entry)) throw new Error(`Lambda bundle "${name}": handler entry ${entry} does not exist`);
+  }
   const outDir = resolve(opts.outDir);
-  // Build beside the target and swap it in, so a concurrent reader never sees half a bundle.
-  const staging = `${outDir}.staging-${process.pid}`;
+  // Build beside the targets and swap each in, so a concurrent reader never sees half a bundle.
+  const staging = join(outDir, `.staging-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
 
-  const result = buildSync({
-    entryPoints: [entry],
-    outfile: join(staging, 'index.mjs'),
-    absWorkingDir: rootDir,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    minify: true,
-    // Prefer the ESM builds (smaller after tree shaking; the AWS SDK ships both).
-    mainFields: ['module', 'main'],
-    // Bundled CommonJS dependencies call require(); ESM output has none unless one is made.
-    banner: { js: "import{createRequire as __oktaLakeCreateRequire}from'node:module';const require=__oktaLakeCreateRequire(import.meta.url);" },
-    legalComments: 'none',
-    charset: 'utf8',
-    sourcemap: false,
-    logLevel: 'silent',
-    write: true,
-  });
-  if (result.errors.length > 0) {
-    throw new Error(`Lambda bundle of ${entry} failed:\n${result.errors.map((e) => e.text).join('\n')}`);
+  try {
+    const result = buildSync({
+      entryPoints: Object.fromEntries(names.map((n) => [`${n}/index`, resolve(rootDir, opts.entries[n]!)])),
+      outdir: staging,
+      outExtension: { '.js': '.mjs' },
+      absWorkingDir: rootDir,
+      bundle: true,
+      splitting: false,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      minify: true,
+      // Prefer the ESM builds (smaller after tree shaking; the AWS SDK ships both).
+      mainFields: ['module', 'main'],
+      // Bundled CommonJS dependencies call require(); ESM output has none unless one is made.
+      banner: { js: "import{createRequire as __oktaLakeCreateRequire}from'node:module';const require=__oktaLakeCreateRequire(import.meta.url);" },
+      legalComments: 'none',
+      charset: 'utf8',
+      sourcemap: false,
+      logLevel: 'silent',
+      write: true,
+    });
+    if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.text).join('\n'));
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    const detail = (e as { errors?: { text: string }[] }).errors?.map((x) => x.text).join('\n') ?? (e as Error).message;
+    throw new Error(`Lambda bundle of ${names.join(', ')} failed:\n${detail}`);
   }
 
-  for (const folder of opts.assetFolders ?? DEFAULT_ASSET_FOLDERS) {
-    copyAssets(join(rootDir, folder), join(staging, folder));
+  const results: Record<string, BundleResult> = {};
+  for (const name of names) {
+    for (const folder of opts.assetFolders ?? DEFAULT_ASSET_FOLDERS) {
+      copyAssets(join(rootDir, folder), join(staging, name, folder));
+    }
+    const dir = join(outDir, name);
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(join(staging, name), dir);
+    results[name] = describe(name, dir);
   }
+  rmSync(staging, { recursive: true, force: true });
+  return results;
+}
 
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(dirname(outDir), { recursive: true });
-  renameSync(staging, outDir);
-
-  const files = listFiles(outDir);
-  normalize(outDir, files);
+function describe(name: string, dir: string): BundleResult {
+  const files = listFiles(dir);
+  normalize(dir, files);
   const hash = createHash('sha256');
   let totalBytes = 0;
   for (const f of files) {
-    const content = readFileSync(join(outDir, f));
+    const content = readFileSync(join(dir, f));
     totalBytes += content.length;
     hash.update(f).update('\0').update(content).update('\0');
   }
   const digest = hash.digest();
   return {
-    dir: outDir,
+    name,
+    dir,
     files,
-    codeBytes: statSync(join(outDir, 'index.mjs')).size,
+    codeBytes: statSync(join(dir, 'index.mjs')).size,
     totalBytes,
     sha256Hex: digest.toString('hex'),
     sha256Base64: digest.toString('base64'),
@@ -157,7 +180,10 @@ function normalize(dir: string, files: readonly string[]): void {
   }
 }
 
-export interface LambdaBundleProps extends BundleOptions {}
+export interface LambdaBundleProps {
+  /** A bundle built by `bundleHandlers`. */
+  readonly bundle: BundleResult;
+}
 
 /** A handler bundle as a Terraform asset (zip), with the hash Lambda uses to notice a new version. */
 export class LambdaBundle extends Construct {
@@ -166,7 +192,7 @@ export class LambdaBundle extends Construct {
 
   constructor(scope: Construct, id: string, props: LambdaBundleProps) {
     super(scope, id);
-    this.result = bundleHandler(props);
+    this.result = props.bundle;
     this.asset = new TerraformAsset(this, 'asset', {
       path: this.result.dir,
       type: AssetType.ARCHIVE,
@@ -183,6 +209,3 @@ export class LambdaBundle extends Construct {
     return this.result.sha256Base64;
   }
 }
-
-/** Relative path from the repository root, posix separators (for messages and outputs). */
-export const repoRelative = (p: string): string => relative(REPO_ROOT, p).split(sep).join('/');

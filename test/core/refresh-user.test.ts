@@ -163,11 +163,27 @@ describe('refresh-user', () => {
     expect(nightlyAgain.newFindings).toEqual([]);
     expect(nightlyAgain.findings.map((f) => f.finding_id)).toEqual(nightly.findings.map((f) => f.finding_id));
 
-    // A refresh after the snapshot (the same day re-snapshotted by hand) adds a newer row; readers still see one.
-    clock.now = new Date('2026-04-09T00:40:00.000Z');
-    await refreshUser({ engine: lake.engine, catalog: lake.catalog, thresholds: lake.thresholds, user: carol.login, now: () => new Date(`${TODAY}T23:59:00.000Z`) });
-    const current = await readActivity(lake.engine, { fromDt: TODAY, toDt: TODAY, user: carol.id });
-    expect(current.map((r) => [r.login, r.batch, r.computed_at])).toEqual([[carol.login, refreshed.run, `${TODAY}T23:59:00.000Z`]]);
+  });
+
+  it('shows readers one current row when a refresh follows a snapshot of the same day, the latest', async () => {
+    // Prepare: today snapshotted by hand at noon, then the user refreshed an hour later.
+    const { lake, clock } = await lakeWithHistory();
+    clock.now = new Date(`${TODAY}T12:00:00.000Z`);
+    await lake.snapshotDay(TODAY);
+    clock.now = new Date(`${TODAY}T13:00:00.000Z`);
+
+    // Act
+    const refreshed = await lake.refreshUser(carol.login);
+
+    // Assess
+    expect((await rawRows(lake, TODAY, carol.id)).map((r) => r.batch)).toEqual(['daily', refreshed.run]);
+    const current = await readActivity(lake.engine, { fromDt: TODAY, toDt: TODAY });
+    expect(current.map((r) => [r.login, r.batch, r.computed_at])).toEqual([
+      [carol.login, refreshed.run, `${TODAY}T13:00:00.000Z`],
+      [erin.login, 'daily', `${TODAY}T12:00:00.000Z`],
+      [obrien.login, 'daily', `${TODAY}T12:00:00.000Z`],
+    ]);
+    expect(refreshed.activity).toMatchObject({ batch: refreshed.run, computed_at: `${TODAY}T13:00:00.000Z` });
   });
 
   it('passes a login with a quote as a parameter, never as SQL text', async () => {

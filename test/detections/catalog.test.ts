@@ -44,6 +44,7 @@ describe('detection catalog', () => {
           window_end: '2026-01-15 11:00:00.000',
           day: '2026-01-15',
           user_id: null,
+          history_from_dt: '2025-12-16',
         }),
         now: () => new Date('2026-01-15T11:05:00Z'),
       });

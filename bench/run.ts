@@ -1,0 +1,233 @@
+/**
+ * `npm run bench`: three ratios measured in one run, each against its target.
+ *
+ *   (a) ingest throughput of our `ingest()` / a bare DuckDB `COPY (select * from read_json_auto(file, sample_size = -1))
+ *       TO parquet` of the same NDJSON file (events/s; target >= 0.5)
+ *   (b) one hourly run (every hourly detection) on a lake holding 30 days / on a lake holding only the last day,
+ *       for the same final hour (median of several runs; target <= 1.3: cost must not grow with history)
+ *   (c) Parquet bytes / raw NDJSON bytes of the ingested events (target <= 0.15)
+ *
+ * Inputs come from the demo generator (30 days of Acme Robotics, attacks on the last day), written under
+ * bench/.work/ (gitignored, cleared on every run). Environment: BENCH_DAYS, BENCH_USERS, BENCH_REPEATS.
+ */
+import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { buildOrg } from '../demo/org.ts';
+import { DEFAULT_SEED, writeDay, writeHistory } from '../demo/generate.ts';
+import { lakePaths, type Hour } from '../lake/layout.ts';
+import { LocalLake } from '../lake/local-lake.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const WORK = resolve(here, '.work');
+
+const env = (name: string, fallback: number): number => {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}="${v}" is not a positive whole number`);
+  return n;
+};
+
+const DAYS = env('BENCH_DAYS', 30);
+const USERS = env('BENCH_USERS', 600);
+const REPEATS = env('BENCH_REPEATS', 5);
+/** A fixed last day, so every run measures the same data. A Tuesday. */
+const LAST_DAY = '2026-11-24';
+const FINAL_HOUR: Hour = { dt: LAST_DAY, hour: '23' };
+
+const log = (line = '') => process.stdout.write(`${line}\n`);
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const mb = (b: number) => `${fmt(b / 1_000_000, 1)} MB`;
+const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Total bytes of the files under `dir` whose name ends with `suffix`. */
+function bytesUnder(dir: string, suffix: string): { bytes: number; files: number } {
+  let bytes = 0;
+  let files = 0;
+  if (!existsSync(dir)) return { bytes, files };
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile() || !e.name.endsWith(suffix)) continue;
+    bytes += statSync(join(e.parentPath, e.name)).size;
+    files++;
+  }
+  return { bytes, files };
+}
+
+async function timed<T>(f: () => Promise<T>): Promise<{ value: T; seconds: number }> {
+  const t = process.hrtime.bigint();
+  const value = await f();
+  return { value, seconds: Number(process.hrtime.bigint() - t) / 1e9 };
+}
+
+interface Verdict {
+  readonly name: string;
+  readonly ratio: number;
+  readonly target: string;
+  readonly pass: boolean;
+  readonly detail: string;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(WORK, { recursive: true });
+  log(`okta-log-lake benchmark (${DAYS} days of Acme Robotics with ${USERS} users, last day ${LAST_DAY}; work dir bench/.work)`);
+
+  // Inputs ------------------------------------------------------------------------------------------------
+  const historyFile = join(WORK, `history-${DAYS}d.ndjson`);
+  const lastDayFile = join(WORK, `day-${LAST_DAY}.ndjson`);
+  const gen = await timed(async () => {
+    const history = await writeHistory(historyFile, { lastDay: LAST_DAY, days: DAYS, users: USERS, seed: DEFAULT_SEED, attacksOnLastDay: true });
+    const org = buildOrg(DEFAULT_SEED, { users: USERS });
+    const day = await writeDay(lastDayFile, { day: LAST_DAY, seed: DEFAULT_SEED, org, attacks: true });
+    return { history, day };
+  });
+  const { history, day } = gen.value;
+  log(`inputs: ${fmt(history.deliveries)} lines (${fmt(history.events)} events) over ${DAYS} days, ${mb(history.bytes)}; last day alone ${fmt(day.deliveries)} lines; generated in ${fmt(gen.seconds, 1)} s`);
+  log('');
+
+  const verdicts: Verdict[] = [];
+
+  // (a) Ingest throughput ----------------------------------------------------------------------------------
+  log('(a) ingest throughput');
+  const lake30Dir = join(WORK, 'lake-30d');
+  const lake30 = await LocalLake.open(lake30Dir);
+  const ours = await timed(() => lake30.ingest(createReadStream(historyFile), { source: historyFile }));
+  const oursRate = ours.value.ingested / ours.seconds;
+  log(`    ingest():         ${fmt(ours.value.ingested)} lines in ${fmt(ours.seconds, 2)} s = ${fmt(oursRate)} events/s (${ours.value.quarantined} quarantined)`);
+
+  const bareOut = join(WORK, 'bare-copy.parquet');
+  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
+  const conn = await instance.connect();
+  // sample_size = -1: with the default sample (20,480 rows) read_json_auto fails on this file, because rarer
+  // debugData keys (privilegeGranted...) first appear after the sample ("unknown key"); Okta data is like that.
+  const bare = await timed(() =>
+    conn.run(`copy (select * from read_json_auto(${quote(historyFile)}, sample_size = -1)) to ${quote(bareOut)} (format parquet, compression snappy)`),
+  );
+  const bareRows = Number((await conn.runAndReadAll(`select count(*) as n from read_parquet(${quote(bareOut)})`)).getRows()[0]![0]);
+  const bareBytes = statSync(bareOut).size;
+  conn.closeSync();
+  instance.closeSync();
+  const bareRate = bareRows / bare.seconds;
+  log(`    bare DuckDB COPY: ${fmt(bareRows)} rows in ${fmt(bare.seconds, 2)} s = ${fmt(bareRate)} events/s (one ${mb(bareBytes)} Parquet file)`);
+  verdicts.push({
+    name: '(a) ingest events/s, ours / bare DuckDB COPY',
+    ratio: oursRate / bareRate,
+    target: '>= 0.5',
+    pass: oursRate / bareRate >= 0.5,
+    detail: `${fmt(oursRate)} / ${fmt(bareRate)} events/s`,
+  });
+  log('');
+
+  // (c) Storage --------------------------------------------------------------------------------------------
+  log('(c) storage');
+  const parquet = bytesUnder(join(lake30Dir, lakePaths.events), '.parquet');
+  const raw = bytesUnder(join(lake30Dir, lakePaths.raw), '.ndjson.gz');
+  const ndjsonBytes = statSync(historyFile).size;
+  log(`    raw NDJSON ${mb(ndjsonBytes)}; Parquet ${mb(parquet.bytes)} in ${fmt(parquet.files)} files (${fmt(parquet.bytes / Math.max(parquet.files, 1) / 1000, 1)} kB each); gzip raw archive ${mb(raw.bytes)}`);
+  verdicts.push({
+    name: '(c) Parquet bytes / raw NDJSON bytes',
+    ratio: parquet.bytes / ndjsonBytes,
+    target: '<= 0.15',
+    pass: parquet.bytes / ndjsonBytes <= 0.15,
+    detail: `${mb(parquet.bytes)} / ${mb(ndjsonBytes)}`,
+  });
+  log('');
+
+  // (b) Hourly detection cost against history ------------------------------------------------------------
+  log(`(b) hourly run of ${FINAL_HOUR.dt}T${FINAL_HOUR.hour} (${lake30.catalog.filter((d) => d.cadence === 'hourly').length} hourly detections)`);
+  const lake1Dir = join(WORK, 'lake-1d');
+  const lake1 = await LocalLake.open(lake1Dir);
+  await lake1.ingest(createReadStream(lastDayFile), { source: lastDayFile });
+  const files30 = bytesUnder(join(lake30Dir, lakePaths.events), '.parquet').files;
+  const files1 = bytesUnder(join(lake1Dir, lakePaths.events), '.parquet').files;
+  // One warm-up run each (catalog SQL translation, views, OS file cache), then alternate.
+  const warm30 = await lake30.detectHour(FINAL_HOUR);
+  const warm1 = await lake1.detectHour(FINAL_HOUR);
+  const t30: number[] = [];
+  const t1: number[] = [];
+  for (let i = 0; i < REPEATS; i++) {
+    t30.push((await timed(() => lake30.detectHour(FINAL_HOUR))).seconds);
+    t1.push((await timed(() => lake1.detectHour(FINAL_HOUR))).seconds);
+  }
+  const m30 = median(t30);
+  const m1 = median(t1);
+  log(`    ${DAYS}-day lake (${fmt(files30)} event files): median ${fmt(m30, 3)} s of ${t30.map((x) => fmt(x, 2)).join(', ')}; ${warm30.findings.length} findings`);
+  log(`    1-day lake (${fmt(files1)} event files):  median ${fmt(m1, 3)} s of ${t1.map((x) => fmt(x, 2)).join(', ')}; ${warm1.findings.length} findings`);
+  verdicts.push({
+    name: `(b) hourly run time, ${DAYS}-day lake / 1-day lake`,
+    ratio: m30 / m1,
+    target: '<= 1.3',
+    pass: m30 / m1 <= 1.3,
+    detail: `${fmt(m30, 3)} s / ${fmt(m1, 3)} s`,
+  });
+
+  lake1.close();
+  lake30.close();
+
+  // Where does the time go? The same one-hour count(*), with the detections' partition predicate bound as
+  // parameters, on each lake, through views like the engine's with and without union_by_name.
+  const probes = await partitionProbe([
+    [`${DAYS}-day`, lake30Dir],
+    ['1-day', lake1Dir],
+  ], FINAL_HOUR);
+  for (const p of probes) {
+    log(`    probe: ${p.lake.padEnd(7)} lake, union_by_name=${String(p.unionByName).padEnd(5)}: ${fmt(p.ms, 1).padStart(6)} ms per one-hour query (median of 5), Parquet files scanned ${p.scanned}`);
+  }
+  log('');
+
+  log('Results');
+  for (const v of verdicts) log(`  ${v.pass ? 'PASS' : 'MISS'}  ${v.name.padEnd(48)} ${fmt(v.ratio, 3).padStart(7)}  (target ${v.target}; ${v.detail})`);
+  log(`bench finished in ${fmt((Date.now() - started) / 1000, 1)} s`);
+}
+
+/**
+ * Times `select count(*)` of one hour with the detections' partition predicate (`dt between ? and ?` and
+ * `concat(dt, '-', hour) between ? and ?`, bound as parameters) on each lake, through a view defined as the
+ * engine defines `okta_events` (hive partitioning over a glob of every file), with and without union_by_name,
+ * and reads from EXPLAIN ANALYZE how many files the scan opened.
+ */
+async function partitionProbe(
+  lakes: readonly (readonly [string, string])[],
+  hour: Hour,
+): Promise<{ lake: string; unionByName: boolean; ms: number; scanned: string }[]> {
+  const key = `${hour.dt}-${hour.hour}`;
+  const params = [hour.dt, hour.dt, key, key];
+  const query = `select count(*) from probe_events where dt between ? and ? and concat(dt, '-', hour) between ? and ?`;
+  const out: { lake: string; unionByName: boolean; ms: number; scanned: string }[] = [];
+  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
+  const conn = await instance.connect();
+  try {
+    for (const [name, dir] of lakes) {
+      for (const unionByName of [true, false]) {
+        const glob = join(dir, lakePaths.events, '*', '*', '*.parquet');
+        await conn.run(`create or replace view probe_events as select * from read_parquet(${quote(glob)},
+          hive_partitioning = true, hive_types = {'dt': 'VARCHAR', 'hour': 'VARCHAR'}, hive_types_autocast = false, union_by_name = ${unionByName})`);
+        const run = async (sql: string) => {
+          const prepared = await conn.prepare(sql);
+          prepared.bind(params);
+          return prepared.runAndReadAll();
+        };
+        await run(query);
+        const times: number[] = [];
+        for (let i = 0; i < 5; i++) times.push((await timed(() => run(query))).seconds * 1000);
+        const plan = (await run(`explain analyze ${query}`)).getRows().map((r) => r.map(String).join('\n')).join('\n');
+        out.push({ lake: name, unionByName, ms: median(times), scanned: /Scanning Files:\s*([\d/]+)/.exec(plan)?.[1] ?? '?' });
+      }
+    }
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+  return out;
+}
+
+await main();

@@ -1,0 +1,159 @@
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { afterEach, describe, expect, it } from 'vitest';
+import { refreshRunName } from '../../core/refresh-user.ts';
+import { compileNamedParams } from '../../core/sql-params.ts';
+import { readSql } from '../../core/sql-files.ts';
+import { FINDING_EVENT } from '../../handlers/env.ts';
+import { REFRESH_RUN_PREFIX, refreshInvocation, refreshRequest } from '../../handlers/refresh.ts';
+import { createRuntime, readHandlerConfig } from '../../handlers/runtime.ts';
+import { recordingSleep, type StartedQuery } from './support/fake-aws.ts';
+import { bruteForceFinding, detectionFolder, FakeFindingsLake, isInsert, unquote, type StoredFinding } from './support/fake-lake.ts';
+import { silentLog } from './support/log.ts';
+
+const ENV = {
+  OKTA_LAKE_ATHENA_WORKGROUP: 'okta-lake',
+  OKTA_LAKE_GLUE_DATABASE: 'okta_lake',
+  OKTA_LAKE_BUCKET: 'okta-lake-123456789012',
+  OKTA_LAKE_FINDINGS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:okta-lake-findings',
+  OKTA_LAKE_FINDINGS_EVENT_BUS: 'default',
+};
+const RESOLVE_SQL = compileNamedParams(readSql('snapshots/resolve-user.sql')).text;
+const CURRENT_SQL = compileNamedParams(readSql('snapshots/activity-current.sql')).text;
+const NOW = () => new Date('2026-11-25T04:31:00Z');
+
+/** A finding event as EventBridge delivers it to the rule's target. */
+const findingEvent = (detail: Record<string, unknown>) => ({
+  version: '0',
+  id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+  'detail-type': FINDING_EVENT.detailType,
+  source: FINDING_EVENT.source,
+  account: '123456789012',
+  time: '2026-11-25T04:30:12Z',
+  region: 'eu-west-1',
+  resources: [],
+  detail,
+});
+
+const newCountry = (): StoredFinding => ({
+  ...bruteForceFinding('alice@example.com', 'nc-alice'),
+  detection: 'okta-new-country-for-user',
+  title: 'Sign-in from a country new for the user',
+  severity: 'HIGH',
+  window_start: '2026-11-25 00:00:00.000',
+  window_end: '2026-11-26 00:00:00.000',
+});
+
+let lake: FakeFindingsLake | undefined;
+afterEach(() => {
+  lake?.aws.restore();
+  lake = undefined;
+});
+
+function setup(known = true) {
+  lake = new FakeFindingsLake({
+    detect: () => [newCountry()],
+    other: (q: StartedQuery) => {
+      if (q.sql === RESOLVE_SQL) {
+        return {
+          columns: [{ name: 'user_id', type: 'varchar' }, { name: 'login', type: 'varchar' }, { name: 'last_seen', type: 'timestamp' }],
+          rows: known ? [['00u1a2b3c4d5e6f7g8h9', 'alice@example.com', '2026-11-25 04:09:57.000']] : [],
+        };
+      }
+      if (q.sql.startsWith('insert into "activity"')) {
+        const [dt, batch] = q.params.slice(0, 2).map(unquote);
+        lake!.aws.objects.set(`activity/dt=${dt}/batch=${batch}/${q.id}.parquet`, []);
+        return {};
+      }
+      if (q.sql === CURRENT_SQL) {
+        return { columns: [{ name: 'user_id', type: 'varchar' }, { name: 'login', type: 'varchar' }], rows: [['00u1a2b3c4d5e6f7g8h9', 'alice@example.com']] };
+      }
+      return undefined;
+    },
+  });
+  const catalog = [detectionFolder('okta-new-country-for-user')];
+  const log = silentLog();
+  const runtime = createRuntime(readHandlerConfig(ENV), log, { clients: lake.aws, sleep: recordingSleep().sleep, catalog });
+  return { lake, aws: lake.aws, runtime, log };
+}
+
+describe('what a refresh-user invocation asks for', () => {
+  it('a finding about a user asks to refresh that user', () => {
+    expect(refreshRequest(findingEvent({ finding_id: 'f1', run: 'hourly-04', entity: { type: 'user', id: 'alice@example.com' } }))).toEqual({
+      kind: 'refresh',
+      user: 'alice@example.com',
+      via: 'event',
+      finding_id: 'f1',
+    });
+  });
+
+  it('a direct invocation names the user', () => {
+    expect(refreshRequest({ user: ' 00u1a2b3c4d5e6f7g8h9 ' })).toEqual({ kind: 'refresh', user: '00u1a2b3c4d5e6f7g8h9', via: 'direct' });
+  });
+
+  it('a finding about an IP or a session refreshes nobody', () => {
+    expect(refreshRequest(findingEvent({ run: 'hourly-04', entity: { type: 'ip', id: '203.0.113.9' } }))).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/about "ip", not a user/) });
+  });
+
+  it('a finding written by a refresh does not escalate again: the loop ends after one hop', () => {
+    const run = refreshRunName('00u1a2b3c4d5e6f7g8h9');
+    expect(run.startsWith(REFRESH_RUN_PREFIX)).toBe(true);
+    expect(refreshRequest(findingEvent({ run, entity: { type: 'user', id: 'alice@example.com' } }))).toMatchObject({
+      kind: 'skip',
+      reason: expect.stringMatching(/comes from a refresh/),
+    });
+  });
+
+  it.each([
+    [{ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} }, /expected a finding event .* or \{"user"/],
+    [{ user: 42 }, /"user" must be a non-empty string/],
+    ['alice@example.com', /expected a finding event/],
+  ])('refuses an input it does not understand (%j)', (event, message) => {
+    expect(() => refreshRequest(event)).toThrow(message);
+  });
+});
+
+describe('refresh-user handler', () => {
+  it('refreshes the user a finding names, notifies the refresh\'s new findings, and those do not escalate again', async () => {
+    const { aws, runtime } = setup();
+
+    const result = await refreshInvocation(
+      runtime,
+      findingEvent({ finding_id: 'bf-alice', run: 'hourly-04', entity: { type: 'user', id: 'alice@example.com' } }),
+      NOW,
+    );
+
+    const run = refreshRunName('00u1a2b3c4d5e6f7g8h9');
+    expect(result).toEqual({ refreshed: true, user: 'alice@example.com', day: '2026-11-25', found: true, run, findings: 1, notified: ['nc-alice'] });
+    expect(aws.queries[0]!.sql).toBe(RESOLVE_SQL);
+    expect(aws.queries[0]!.params).toContain("'alice@example.com'");
+    expect(aws.queries.filter(isInsert)[0]!.params.slice(0, 2)).toEqual(["'2026-11-25'", `'${run}'`]);
+
+    // The refresh's finding event comes back to the function through the rule, and stops there.
+    const detail = JSON.parse(aws.eventsMock.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!.Detail!);
+    expect(detail.run).toBe(run);
+    const queriesBefore = aws.queries.length;
+    const again = await refreshInvocation(runtime, findingEvent(detail), NOW);
+    expect(again).toMatchObject({ refreshed: false });
+    expect(aws.queries).toHaveLength(queriesBefore);
+    expect(aws.eventsMock.commandCalls(PutEventsCommand)).toHaveLength(1);
+  });
+
+  it('a user the lake does not know writes and notifies nothing', async () => {
+    const { aws, runtime } = setup(false);
+    const result = await refreshInvocation(runtime, { user: 'nobody@example.com' }, NOW);
+    expect(result).toMatchObject({ refreshed: true, found: false, notified: [] });
+    expect(aws.queries).toHaveLength(1);
+    expect(aws.count('SNS.Publish') + aws.count('EventBridge.PutEvents')).toBe(0);
+  });
+
+  it('an injection attempt as a user finds nobody and runs no SQL', async () => {
+    const { aws, runtime, log } = setup();
+
+    await expect(refreshInvocation(runtime, { user: "x' OR '1'='1" }, NOW)).rejects.toThrow(/is neither an Okta user id .* nor a login/);
+    const viaEvent = await refreshInvocation(runtime, findingEvent({ run: 'hourly-04', entity: { type: 'user', id: "x' OR '1'='1" } }), NOW);
+
+    expect(viaEvent).toMatchObject({ refreshed: false });
+    expect(log.lines.some((l) => l.message.startsWith('refresh refused'))).toBe(true);
+    expect(aws.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * `npm run synth` end to end: main.ts with the real handlers, run twice into two output folders.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../modules/lambda/bundle.ts';
+import { checkPlan, formatViolations } from '../../modules/policy/index.ts';
+import type { Plan } from '../../modules/policy/plan.ts';
+
+const TSX = import.meta.resolve('tsx');
+const MAIN = join(REPO_ROOT, 'main.ts');
+
+interface Run {
+  readonly out: string;
+  readonly stderr: string;
+  readonly status: number | null;
+}
+
+/** Runs main.ts in an empty working directory (no config file there) with a clean environment. */
+function synth(extraEnv: Record<string, string> = {}, cwd = mkdtempSync(join(tmpdir(), 'okta-lake-cwd-'))): Run {
+  const out = mkdtempSync(join(tmpdir(), 'okta-lake-out-'));
+  const r = spawnSync(process.execPath, ['--import', TSX, MAIN], {
+    cwd,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, CDKTF_OUTDIR: out, ...extraEnv },
+    encoding: 'utf8',
+  });
+  return { out, stderr: r.stderr, status: r.status };
+}
+
+function files(dir: string, base = dir): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n), base) : [relative(base, join(dir, n))]));
+}
+
+let a: Run;
+let b: Run;
+
+beforeAll(() => {
+  a = synth();
+  b = synth();
+}, 120_000);
+
+describe('npm run synth', () => {
+  it('writes one stack to the output folder, with a note that it used the example values', () => {
+    expect(a.status, a.stderr).toBe(0);
+    expect(files(a.out).filter((f) => !f.includes('/assets/'))).toEqual(['manifest.json', 'stacks/okta-log-lake/cdk.tf.json']);
+    expect(a.stderr).toContain('synthesizing with the documented example values');
+  });
+
+  it('is deterministic: two runs give the same files, byte for byte', () => {
+    const fa = files(a.out);
+
+    expect(files(b.out)).toEqual(fa);
+    for (const f of fa) expect(readFileSync(join(b.out, f)).equals(readFileSync(join(a.out, f))), f).toBe(true);
+  });
+
+  it('zips each real handler into a small bundle the plan points at', () => {
+    const plan = JSON.parse(readFileSync(join(a.out, 'stacks/okta-log-lake/cdk.tf.json'), 'utf8')) as Plan;
+    const functions = Object.values(plan.resource!.aws_lambda_function!);
+
+    expect(functions).toHaveLength(3);
+    for (const fn of functions) {
+      const zip = join(a.out, 'stacks/okta-log-lake', String(fn.filename));
+      expect(statSync(zip).size).toBeGreaterThan(10_000);
+      expect(statSync(zip).size).toBeLessThan(5 * 1024 * 1024);
+    }
+  });
+
+  it('synthesizes a plan that passes every policy rule', () => {
+    const plan = JSON.parse(readFileSync(join(a.out, 'stacks/okta-log-lake/cdk.tf.json'), 'utf8')) as Plan;
+
+    expect(formatViolations(checkPlan(plan))).toBe('');
+  });
+
+  it('puts no path of this machine into the output', () => {
+    for (const f of ['manifest.json', 'stacks/okta-log-lake/cdk.tf.json']) {
+      const text = readFileSync(join(a.out, f), 'utf8');
+      expect(text).not.toContain(REPO_ROOT);
+      expect(text).not.toContain(tmpdir());
+    }
+  });
+
+  it('fails with the field, the value and the rule when the config file is wrong', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'okta-lake-cwd-'));
+    writeFileSync(join(cwd, 'okta-lake.config.json'), JSON.stringify({ okta: { orgName: 'acme', eventSourceName: 'bad name!' }, aws: { region: 'eu-west-1' } }));
+    const bad = synth({}, cwd);
+
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('config field "okta.eventSourceName": value "bad name!" must be 1-75 characters of [A-Za-z0-9._-]');
+  });
+
+  it('reads the config file of the working directory and the environment overrides', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'okta-lake-cwd-'));
+    writeFileSync(join(cwd, 'okta-lake.config.json'), JSON.stringify({ okta: { orgName: 'acme' }, aws: { region: 'eu-west-1' } }));
+    const run = synth({ OKTA_LAKE_EVENT_SOURCE_NAME: 'from-env', OKTA_API_TOKEN: 'tok-123-secret' }, cwd);
+    const text = readFileSync(join(run.out, 'stacks/okta-log-lake/cdk.tf.json'), 'utf8');
+
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(text).toContain('"name": "aws.partner/okta.com/acme/from-env"');
+    expect(text).not.toContain('tok-123-secret');
+  });
+});
+
+// The CLI entry used by cdktf.json is the same script.
+it('is what cdktf.json runs', () => {
+  const cdktf = JSON.parse(readFileSync(join(REPO_ROOT, 'cdktf.json'), 'utf8')) as { app: string; output: string };
+
+  expect(cdktf.app).toBe('npx tsx main.ts');
+  expect(cdktf.output).toBe('cdktf.out');
+  expect(execFileSync('git', ['check-ignore', 'cdktf.out/'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim()).toBe('cdktf.out/');
+});
