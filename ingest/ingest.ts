@@ -7,8 +7,8 @@
  * DuckDB converts to Parquet in batches, so memory does not grow with the input.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
-import { join } from 'node:path';
+import { createWriteStream, mkdirSync, readdirSync, rmdirSync, rmSync, type WriteStream } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { once } from 'node:events';
 import { createGzip, type Gzip } from 'node:zlib';
@@ -43,9 +43,67 @@ export interface IngestSummary {
   readonly firstRejections: readonly { readonly line: number; readonly reason: string }[];
 }
 
-/** One output stream per partition folder, opened on first use. */
+/** Writes are gathered into chunks of about this size: one write call per line costs more than the parsing. */
+const CHUNK_BYTES = 1 << 20;
+
+/** A file written in large chunks, opened on first write (through gzip when asked). */
+class ChunkedFile {
+  private stream: WriteStream | Gzip | undefined;
+  private file: WriteStream | undefined;
+  private pending: (Buffer | string)[] = [];
+  private pendingBytes = 0;
+
+  constructor(
+    readonly path: string,
+    private readonly gzip: boolean,
+  ) {}
+
+  async write(data: Buffer | string): Promise<void> {
+    this.pending.push(data);
+    this.pendingBytes += data.length;
+    if (this.pendingBytes >= CHUNK_BYTES) await this.drainPending();
+  }
+
+  private async drainPending(): Promise<void> {
+    if (this.pending.length === 0) return;
+    if (!this.stream) {
+      mkdirSync(dirname(this.path), { recursive: true });
+      this.file = createWriteStream(this.path);
+      this.stream = this.file;
+      if (this.gzip) {
+        const gz = createGzip({ level: 6 });
+        gz.pipe(this.file);
+        this.stream = gz;
+      }
+    }
+    const chunk = Buffer.concat(this.pending.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+  }
+
+  /** Flushes and closes; true when anything was written. */
+  async close(): Promise<boolean> {
+    await this.drainPending();
+    if (!this.stream || !this.file) return false;
+    const closed = once(this.file, 'close');
+    this.stream.end();
+    await closed;
+    this.stream = undefined;
+    this.file = undefined;
+    return true;
+  }
+
+  /** Releases the file after a failure. */
+  destroy(): void {
+    this.stream?.destroy();
+    this.file?.destroy();
+  }
+}
+
+/** One chunked file per partition folder (`<prefix>/dt=YYYY-MM-DD/<fileName>`), opened on first use. */
 class PartitionedFiles {
-  private readonly open = new Map<string, { stream: WriteStream | Gzip; file: WriteStream; path: string }>();
+  private readonly open = new Map<string, ChunkedFile>();
 
   constructor(
     private readonly root: string,
@@ -54,36 +112,26 @@ class PartitionedFiles {
     private readonly gzip: boolean,
   ) {}
 
-  async write(dt: string, data: Buffer | string): Promise<void> {
-    let entry = this.open.get(dt);
-    if (!entry) {
-      const rel = join(this.prefix, `dt=${dt}`, this.fileName);
-      mkdirSync(join(this.root, this.prefix, `dt=${dt}`), { recursive: true });
-      const file = createWriteStream(join(this.root, rel));
-      let stream: WriteStream | Gzip = file;
-      if (this.gzip) {
-        const gz = createGzip({ level: 6 });
-        gz.pipe(file);
-        stream = gz;
-      }
-      entry = { stream, file, path: rel };
-      this.open.set(dt, entry);
+  write(dt: string, data: Buffer | string): Promise<void> {
+    let file = this.open.get(dt);
+    if (!file) {
+      file = new ChunkedFile(join(this.root, this.prefix, `dt=${dt}`, this.fileName), this.gzip);
+      this.open.set(dt, file);
     }
-    if (!entry.stream.write(data)) await once(entry.stream, 'drain');
+    return file.write(data);
   }
 
+  /** Lake-relative paths of the files written. */
   paths(): string[] {
-    return [...this.open.values()].map((e) => e.path);
+    return [...this.open.keys()].map((dt) => join(this.prefix, `dt=${dt}`, this.fileName));
   }
 
   async close(): Promise<void> {
-    await Promise.all(
-      [...this.open.values()].map(async ({ stream, file }) => {
-        const finished = once(file, 'close');
-        stream.end();
-        await finished;
-      }),
-    );
+    await Promise.all([...this.open.values()].map((f) => f.close()));
+  }
+
+  destroy(): void {
+    for (const f of this.open.values()) f.destroy();
   }
 }
 
@@ -105,18 +153,15 @@ export async function ingest(engine: DuckDbEngine, input: Readable | AsyncIterab
   const hours = new Map<string, Hour>();
   let batch = 0;
   let staged = 0;
-  let stage = createWriteStream(join(stagingDir, `batch-${batch}.ndjson`));
+  let stage = new ChunkedFile(join(stagingDir, `batch-${batch}.ndjson`), false);
 
+  /** Converts the staged rows to Parquet and starts the next staging file. */
   const flush = async () => {
-    const path = stage.path as string;
-    const closed = once(stage, 'close');
-    stage.end();
-    await closed;
-    if (staged > 0) await convertToParquet(engine, path, `part-${runId}-${batch}`);
-    rmSync(path, { force: true });
+    if (await stage.close()) await convertToParquet(engine, stage.path, `part-${runId}-${batch}`);
+    rmSync(stage.path, { force: true });
     staged = 0;
     batch++;
-    stage = createWriteStream(join(stagingDir, `batch-${batch}.ndjson`));
+    stage = new ChunkedFile(join(stagingDir, `batch-${batch}.ndjson`), false);
   };
 
   let bytesRead = 0;
@@ -131,26 +176,33 @@ export async function ingest(engine: DuckDbEngine, input: Readable | AsyncIterab
         const day = dayOf(now());
         quarantined++;
         if (firstRejections.length < 10) firstRejections.push({ line: line.number, reason: result.reason });
-        await raw.write(day, Buffer.concat([line.bytes, NEWLINE]));
+        await raw.write(day, line.bytes);
+        await raw.write(day, NEWLINE);
         await errors.write(day, quarantineRecord(options.source, line.number, result.reason, line.bytes));
         continue;
       }
       const hour = hourOf(result.arrival);
       hours.set(`${hour.dt}T${hour.hour}`, hour);
-      await raw.write(hour.dt, Buffer.concat([line.bytes, NEWLINE]));
+      await raw.write(hour.dt, line.bytes);
+      await raw.write(hour.dt, NEWLINE);
       const row = normalize(result.event);
       row.dt = hour.dt;
       row.hour = hour.hour;
-      if (!stage.write(`${JSON.stringify(row)}\n`)) await once(stage, 'drain');
+      await stage.write(`${JSON.stringify(row)}\n`);
       ingested++;
       if (++staged >= batchLines) await flush();
     }
     await flush();
-  } finally {
-    stage.destroy();
     await raw.close();
     await errors.close();
+  } catch (e) {
+    raw.destroy();
+    errors.destroy();
+    throw e;
+  } finally {
+    stage.destroy();
     rmSync(stagingDir, { recursive: true, force: true });
+    rmEmptyDir(join(root, '.staging'));
   }
   return {
     ingested,
@@ -163,6 +215,14 @@ export async function ingest(engine: DuckDbEngine, input: Readable | AsyncIterab
 }
 
 const NEWLINE = Buffer.from('\n');
+
+function rmEmptyDir(dir: string): void {
+  try {
+    if (readdirSync(dir).length === 0) rmdirSync(dir);
+  } catch {
+    // Already gone, or another ingest is using it: leave it.
+  }
+}
 
 /** A quarantined line: where it was, why, and its exact bytes (base64) plus a readable copy. */
 export interface QuarantineRecord {

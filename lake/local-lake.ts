@@ -14,7 +14,7 @@ import { runDailySnapshot, type DailySnapshotResult } from '../core/daily.ts';
 import { refreshUser, type RefreshUserResult } from '../core/refresh-user.ts';
 import { DuckDbEngine, type DuckDbEngineOptions } from '../engines/duckdb/engine.ts';
 import { ingest, type IngestOptions, type IngestSummary } from '../ingest/ingest.ts';
-import type { Hour } from './layout.ts';
+import { addHours, dayOf, type Hour } from './layout.ts';
 
 export interface LocalLakeOptions extends DuckDbEngineOptions {
   /** Threshold overrides by detection id. @default none: every detection's defaults */
@@ -71,38 +71,51 @@ export class LocalLake {
   }
 
   async detectHour(hour: Hour): Promise<DetectionRunResult & { hour: Hour }> {
-    return runHourly({
+    const lookback = Math.max(1, ...this.catalog.filter((d) => d.cadence === 'hourly').map((d) => d.lookback_hours));
+    return this.scoped(addHours(hour, -(lookback - 1)).dt, hour.dt, () => runHourly({
       engine: this.engine,
       catalog: this.catalog,
       thresholds: this.thresholds,
       disabled: this.disabled,
       hour,
       now: this.now,
-    });
+    }));
+  }
+
+  /** Runs `fn` with the engine reading only the `okta_events` partitions from `fromDt` to `toDt`. */
+  private async scoped<T>(fromDt: string, toDt: string, fn: () => Promise<T>): Promise<T> {
+    this.engine.setEventsScope({ fromDt, toDt });
+    try {
+      return await fn();
+    } finally {
+      this.engine.setEventsScope(undefined);
+    }
   }
 
   /** The nightly run of one day (`YYYY-MM-DD`): every user's activity snapshot, then the daily detections. */
   async snapshotDay(day: string): Promise<DailySnapshotResult> {
-    return runDailySnapshot({
+    // The snapshot and the daily checks read okta_events of the day only (dt = :day).
+    return this.scoped(day, day, () => runDailySnapshot({
       engine: this.engine,
       catalog: this.catalog,
       thresholds: this.thresholds,
       disabled: this.disabled,
       day,
       now: this.now,
-    });
+    }));
   }
 
   /** One user's activity today so far and the daily checks for them alone; `userLoginOrId` is validated first. */
   async refreshUser(userLoginOrId: string): Promise<RefreshUserResult> {
-    return refreshUser({
+    const today = dayOf(this.now());
+    return this.scoped(today, today, () => refreshUser({
       engine: this.engine,
       catalog: this.catalog,
       thresholds: this.thresholds,
       disabled: this.disabled,
       user: userLoginOrId,
       now: this.now,
-    });
+    }));
   }
 
   close(): void {

@@ -1,10 +1,11 @@
 -- Wraps one detection's query (inlined below, in the from clause) into rows of the `findings` table.
 -- finding_id hashes (detection, entity, window): re-running a window yields the same ids.
+-- Every parameter is cast to its column type: a bare `?` in a select list has no type of its own.
 select
-  lower(to_hex(sha256(to_utf8(concat(:detection_id, '|', d.entity_type, '|', d.entity_id, '|', :finding_window_start))))) as finding_id,
-  :detection_id as detection,
-  :detection_title as title,
-  coalesce(d.severity, :detection_severity) as severity,
+  lower(to_hex(sha256(to_utf8(concat(cast(:detection_id as varchar), '|', d.entity_type, '|', d.entity_id, '|', cast(:finding_window_start as varchar)))))) as finding_id,
+  cast(:detection_id as varchar) as detection,
+  cast(:detection_title as varchar) as title,
+  coalesce(d.severity, cast(:detection_severity as varchar)) as severity,
   d.entity_type,
   d.entity_id,
   cast(:finding_window_start as timestamp) as window_start,
@@ -12,7 +13,7 @@ select
   cast(d.first_seen as timestamp) as first_seen,
   cast(d.last_seen as timestamp) as last_seen,
   cast(d.event_count as bigint) as event_count,
-  slice(d.event_uuids, 1, :max_event_uuids) as event_uuids,
+  slice(d.event_uuids, 1, cast(:max_event_uuids as integer)) as event_uuids,
   slice(d.actors, 1, 20) as actors,
   slice(d.ips, 1, 20) as ips,
   d.summary,

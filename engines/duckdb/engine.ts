@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } 
 import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
 import type { SqlValue } from '../../core/sql-params.ts';
-import { lakeTables } from '../../schema/index.ts';
+import { lakeTables, okta_events } from '../../schema/index.ts';
 import { duckdbType, type TableDef } from '../../schema/types.ts';
 import { partitionPath } from '../../lake/layout.ts';
 import { checkClearPartitions, type QueryEngine, type ResultRow, type ResultValue } from '../query-engine.ts';
@@ -64,14 +64,27 @@ export class DuckDbEngine implements QueryEngine {
     for (const table of lakeTables) await this.connection.run(this.viewSql(table));
   }
 
+  /**
+   * The `dt` range the next queries read from `okta_events`, or undefined for all of it. Athena's partition
+   * projection derives the partitions from a query's predicates without listing S3; DuckDB would instead
+   * glob and open the metadata of every file of the lake on each query, a cost that grows with history.
+   * The local runners know their window (an hourly run's lookback, a snapshot's day), so they say it here
+   * and the view lists only those partitions. Queries must not read outside the range while it is set.
+   */
+  setEventsScope(scope: { readonly fromDt: string; readonly toDt: string } | undefined): void {
+    this.eventsScope = scope;
+  }
+
+  private eventsScope: { readonly fromDt: string; readonly toDt: string } | undefined;
+
   private viewSql(table: TableDef): string {
     const dir = join(this.root, table.location);
-    const depth = table.partitionKeys.length;
-    const hasFiles = existsSync(dir) && hasParquetAtDepth(dir, depth);
+    const scope = table.name === okta_events.name ? this.eventsScope : undefined;
+    const files = existsSync(dir) ? parquetFiles(dir, table.partitionKeys.length, scope && ((dt) => dt >= scope.fromDt && dt <= scope.toDt)) : [];
     const partitionTypes = `{${table.partitionKeys.map((k) => `${quoteLiteral(k)}: 'VARCHAR'`).join(', ')}}`;
-    if (hasFiles) {
-      const glob = join(dir, ...Array(depth).fill('*'), '*.parquet');
-      return `create or replace view ${quoteIdent(table.name)} as select * from read_parquet(${quoteLiteral(glob)},
+    if (files.length > 0) {
+      // union_by_name: files written before a column was added to the schema still read, with nulls.
+      return `create or replace view ${quoteIdent(table.name)} as select * from read_parquet([${files.map(quoteLiteral).join(', ')}],
         hive_partitioning = true, hive_types = ${partitionTypes}, hive_types_autocast = false, union_by_name = true)`;
     }
     const columns = [
@@ -80,6 +93,7 @@ export class DuckDbEngine implements QueryEngine {
     ];
     return `create or replace view ${quoteIdent(table.name)} as select ${columns.join(', ')} where false`;
   }
+
 
   async select(sql: string, params: readonly SqlValue[]): Promise<ResultRow[]> {
     await this.refreshViews();
@@ -151,10 +165,24 @@ export class DuckDbEngine implements QueryEngine {
   }
 }
 
-function hasParquetAtDepth(dir: string, depth: number): boolean {
-  const entries = readdirSync(dir, { withFileTypes: true });
-  if (depth === 0) return entries.some((e) => e.isFile() && e.name.endsWith('.parquet'));
-  return entries.some((e) => e.isDirectory() && e.name.includes('=') && hasParquetAtDepth(join(dir, e.name), depth - 1));
+/**
+ * The Parquet files of a Hive-partitioned table folder, `depth` partition levels deep, sorted; `keepFirst`
+ * filters on the value of the first partition key (`dt`).
+ */
+function parquetFiles(dir: string, depth: number, keepFirst?: (value: string) => boolean): string[] {
+  const out: string[] = [];
+  const walk = (path: string, level: number) => {
+    for (const e of readdirSync(path, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (level === depth) {
+        if (e.isFile() && e.name.endsWith('.parquet')) out.push(join(path, e.name));
+      } else if (e.isDirectory() && e.name.includes('=')) {
+        if (level === 0 && keepFirst && !keepFirst(e.name.slice(e.name.indexOf('=') + 1))) continue;
+        walk(join(path, e.name), level + 1);
+      }
+    }
+  };
+  walk(dir, 0);
+  return out;
 }
 
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/;
