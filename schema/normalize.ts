@@ -44,24 +44,34 @@ const toMap = (v: unknown): Record<string, string | null> | null => {
   return out;
 };
 
-function structNormalizer(t: StructType<Fields>): Normalizer {
+export interface NormalizeOptions {
+  /**
+   * Leave null fields out instead of writing them as null: the same row for a reader that fills missing
+   * fields with null (DuckDB's read_json with explicit columns), in less text. @default false
+   */
+  readonly sparse?: boolean;
+}
+
+function structNormalizer(t: StructType<Fields>, options: NormalizeOptions): Normalizer {
   const names = Object.keys(t.fields);
   const byLowerKey = new Map<string, [string, Normalizer]>();
-  for (const name of names) byLowerKey.set(name, [name, normalizerFor(t.fields[name]!)]);
+  for (const name of names) byLowerKey.set(name, [name, normalizerFor(t.fields[name]!, options)]);
   return (v) => {
     if (!isObject(v)) return null;
     const out: Record<string, unknown> = {};
-    for (const name of names) out[name] = null;
+    if (!options.sparse) for (const name of names) out[name] = null;
     for (const key in v) {
       const hit = byLowerKey.get(key) ?? byLowerKey.get(key.toLowerCase());
-      if (hit) out[hit[0]] = hit[1](v[key]);
+      if (!hit) continue;
+      const value = hit[1](v[key]);
+      if (value !== null || !options.sparse) out[hit[0]] = value;
     }
     return out;
   };
 }
 
 /** Builds (once per type) a function that conforms a JSON value to `t`. */
-export function normalizerFor(t: ColumnType): Normalizer {
+export function normalizerFor(t: ColumnType, options: NormalizeOptions = {}): Normalizer {
   switch (t.kind) {
     case 'string':
     case 'timestamp':
@@ -76,16 +86,16 @@ export function normalizerFor(t: ColumnType): Normalizer {
     case 'map':
       return toMap;
     case 'array': {
-      const element = normalizerFor(t.element);
+      const element = normalizerFor(t.element, options);
       return (v) => (Array.isArray(v) ? v.map(element) : null);
     }
     case 'struct':
-      return structNormalizer(t);
+      return structNormalizer(t, options);
   }
 }
 
 /** A row normalizer for a table's columns: `(parsed JSON object) => row with exactly these columns`. */
-export function rowNormalizer(columns: Fields): (value: Record<string, unknown>) => Record<string, unknown> {
-  const normalize = structNormalizer({ kind: 'struct', fields: columns });
+export function rowNormalizer(columns: Fields, options: NormalizeOptions = {}): (value: Record<string, unknown>) => Record<string, unknown> {
+  const normalize = structNormalizer({ kind: 'struct', fields: columns }, options);
   return (value) => normalize(value) as Record<string, unknown>;
 }

@@ -1,6 +1,6 @@
 import type { Finding } from '../../core/findings.ts';
 import { compareFindings } from '../../core/findings.ts';
-import { hoursBetween, hourLabel, parseHour, type Hour } from '../../lake/layout.ts';
+import { hoursBetween, hourLabel, parseHour as parseLayoutHour, type Hour } from '../../lake/layout.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
 import { detectionSettings } from '../lake-options.ts';
 import { findingJson, findingLines, type Io } from '../output.ts';
@@ -15,6 +15,14 @@ export interface DetectArgs {
   readonly events?: string;
   readonly config?: string;
   readonly json?: boolean;
+}
+
+function parseHour(value: string, option: string): Hour {
+  try {
+    return parseLayoutHour(value, option);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 /** The hours to run, from exactly one of --hour, --from/--to (or --events, resolved after ingest). */
