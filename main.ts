@@ -2,7 +2,7 @@
  * The cdktf app: load the configuration, build the stack, synthesize to cdktf.out/. Nothing else.
  *
  * Config: okta-lake.config.json in the working directory (optional), the cdktf context key "oktaLake"
- * (cdktf.json "context", or CDKTF_CONTEXT_JSON), then OKTA_LAKE_* environment overrides. See docs/deploy.md.
+ * (cdktf.json "context", or CDKTF_CONTEXT_JSON), then OKTA_LAKE_* environment overrides. See README.md, "Deploy to AWS".
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

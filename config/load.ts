@@ -103,7 +103,7 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
     merged = structuredClone(EXAMPLE_CONFIG) as JsonObject;
     notes.push(
       `note: no ${CONFIG_FILE_NAME} and no cdktf context "${CONTEXT_KEY}": synthesizing with the documented example values ` +
-        `(Okta org "example", region us-east-1). Copy the example in docs/deploy.md to ${CONFIG_FILE_NAME} before deploying.`,
+        `(Okta org "example", region us-east-1). Copy the example in README.md (Deploy to AWS > Configure) to ${CONFIG_FILE_NAME} before deploying.`,
     );
   } else {
     merged = deepMerge(fromFile ?? {}, fromContext ?? {});
