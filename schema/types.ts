@@ -63,57 +63,58 @@ export type TsOf<T> = T extends ScalarType<'string'>
 
 export type RowOf<F extends Fields> = { [K in keyof F]: TsOf<F[K]> };
 
-const HIVE_SCALARS: Record<ScalarKind, string> = {
-  string: 'string',
-  bigint: 'bigint',
-  int: 'int',
-  double: 'double',
-  boolean: 'boolean',
-  timestamp: 'timestamp',
+/** How one SQL dialect spells the column types. */
+interface TypeSpelling {
+  readonly scalars: Record<ScalarKind, string>;
+  readonly map: string;
+  readonly array: (element: string) => string;
+  readonly struct: (fields: readonly (readonly [name: string, type: string])[]) => string;
+}
+
+export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+const HIVE: TypeSpelling = {
+  scalars: { string: 'string', bigint: 'bigint', int: 'int', double: 'double', boolean: 'boolean', timestamp: 'timestamp' },
+  map: 'map<string,string>',
+  array: (e) => `array<${e}>`,
+  struct: (fields) => `struct<${fields.map(([n, t]) => `${n}:${t}`).join(',')}>`,
 };
+
+const DUCKDB: TypeSpelling = {
+  scalars: { string: 'VARCHAR', bigint: 'BIGINT', int: 'INTEGER', double: 'DOUBLE', boolean: 'BOOLEAN', timestamp: 'TIMESTAMP' },
+  map: 'MAP(VARCHAR, VARCHAR)',
+  array: (e) => `${e}[]`,
+  struct: (fields) => `STRUCT(${fields.map(([n, t]) => `${quoteIdent(n)} ${t}`).join(', ')})`,
+};
+
+const TRINO: TypeSpelling = {
+  scalars: { string: 'varchar', bigint: 'bigint', int: 'integer', double: 'double', boolean: 'boolean', timestamp: 'timestamp' },
+  map: 'map(varchar, varchar)',
+  array: (e) => `array(${e})`,
+  struct: (fields) => `row(${fields.map(([n, t]) => `${quoteIdent(n)} ${t}`).join(', ')})`,
+};
+
+function spell(t: ColumnType, d: TypeSpelling): string {
+  switch (t.kind) {
+    case 'map':
+      return d.map;
+    case 'array':
+      return d.array(spell(t.element, d));
+    case 'struct':
+      return d.struct(Object.entries(t.fields as Fields).map(([name, ft]) => [name, spell(ft, d)] as const));
+    default:
+      return d.scalars[t.kind];
+  }
+}
 
 /** The Glue/Hive type string, e.g. `struct<id:string,type:string>`. */
-export function hiveType(t: ColumnType): string {
-  switch (t.kind) {
-    case 'map':
-      return 'map<string,string>';
-    case 'array':
-      return `array<${hiveType(t.element)}>`;
-    case 'struct':
-      return `struct<${Object.entries(t.fields as Fields)
-        .map(([name, ft]) => `${name}:${hiveType(ft)}`)
-        .join(',')}>`;
-    default:
-      return HIVE_SCALARS[t.kind];
-  }
-}
-
-const DUCKDB_SCALARS: Record<ScalarKind, string> = {
-  string: 'VARCHAR',
-  bigint: 'BIGINT',
-  int: 'INTEGER',
-  double: 'DOUBLE',
-  boolean: 'BOOLEAN',
-  timestamp: 'TIMESTAMP',
-};
-
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+export const hiveType = (t: ColumnType): string => spell(t, HIVE);
 
 /** The DuckDB type string, e.g. `STRUCT("id" VARCHAR, "type" VARCHAR)`. */
-export function duckdbType(t: ColumnType): string {
-  switch (t.kind) {
-    case 'map':
-      return 'MAP(VARCHAR, VARCHAR)';
-    case 'array':
-      return `${duckdbType(t.element)}[]`;
-    case 'struct':
-      return `STRUCT(${Object.entries(t.fields as Fields)
-        .map(([name, ft]) => `${quoteIdent(name)} ${duckdbType(ft)}`)
-        .join(', ')})`;
-    default:
-      return DUCKDB_SCALARS[t.kind];
-  }
-}
+export const duckdbType = (t: ColumnType): string => spell(t, DUCKDB);
+
+/** The Trino (Athena engine v3) type, e.g. `row("id" varchar, "type" varchar)`: what an INSERT casts to. */
+export const trinoType = (t: ColumnType): string => spell(t, TRINO);
 
 /** `{name: 'DUCKDB TYPE', ...}` as DuckDB's read_json `columns=` argument wants it. */
 export function duckdbColumnsLiteral(columns: Fields, extra: Record<string, string> = {}): string {

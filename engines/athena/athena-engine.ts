@@ -23,7 +23,7 @@ import { partitionPath } from '../../lake/layout.ts';
 import type { TableDef } from '../../schema/types.ts';
 import { checkClearPartitions, type QueryEngine, type ResultRow, type ResultValue } from '../query-engine.ts';
 import { countPlaceholders, executionParameters } from './execution-parameters.ts';
-import { quoteIdentifier, trinoType } from './trino-types.ts';
+import { quoteIdent as quoteIdentifier, trinoType } from '../../schema/types.ts';
 
 /** Structured log lines the engine emits (query ids, bytes scanned, throttling). */
 export type EngineLog = (message: string, fields: Record<string, unknown>) => void;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
 import type { SqlValue } from '../../core/sql-params.ts';
 import { lakeTables, okta_events } from '../../schema/index.ts';
-import { duckdbType, type TableDef } from '../../schema/types.ts';
+import { duckdbType, quoteIdent, type TableDef } from '../../schema/types.ts';
 import { partitionPath } from '../../lake/layout.ts';
 import { checkClearPartitions, type QueryEngine, type ResultRow, type ResultValue } from '../query-engine.ts';
 import { trinoToDuckDb } from './dialect.ts';
@@ -24,7 +24,6 @@ export interface DuckDbEngineOptions {
 }
 
 const quoteLiteral = (s: string) => `'${s.replaceAll("'", "''")}'`;
-const quoteIdent = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 export class DuckDbEngine implements QueryEngine {
   private constructor(
