@@ -7,21 +7,17 @@
  *   once Firehose has flushed its buffers for it;
  * - the daily snapshot fires after midnight UTC for the day before the scheduled time's day.
  */
-import { addDays, dayOf, hourOf, hourStart, type Hour } from '../lake/layout.ts';
+import { addDays, dayOf, hourOf, hourStart, parseIsoInstant, type Hour } from '../lake/layout.ts';
 import type { ScheduledInput } from './env.ts';
-
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** The scheduled time of a Scheduler invocation; the error says what input was expected. */
 export function scheduledTime(event: unknown, handler: string): Date {
   const value = typeof event === 'object' && event !== null ? (event as Partial<ScheduledInput>).scheduled_time : undefined;
   const expected = `expected {"scheduled_time": "<aws.scheduler.scheduled-time>"}, e.g. {"scheduled_time": "2026-11-25T05:20:00Z"}`;
   if (typeof value !== 'string') throw new Error(`${handler}: the event has no scheduled_time; ${expected}; got ${JSON.stringify(event)}`);
-  const t = Date.parse(value);
-  if (!ISO_INSTANT.test(value) || Number.isNaN(t)) {
-    throw new Error(`${handler}: scheduled_time ${JSON.stringify(value)} is not an ISO-8601 instant with a zone; ${expected}`);
-  }
-  return new Date(t);
+  const t = parseIsoInstant(value);
+  if (!t) throw new Error(`${handler}: scheduled_time ${JSON.stringify(value)} is not an ISO-8601 instant with a zone; ${expected}`);
+  return t;
 }
 
 /** The arrival hour an hourly run at `scheduled` covers: the UTC hour before the scheduled time's hour. */

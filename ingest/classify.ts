@@ -2,19 +2,11 @@
  * Decides what one input line is: an Okta LogEvent (bare, as the System Log API returns it, or inside an
  * EventBridge envelope as Log Streaming delivers it) with its arrival time, or a rejection with a reason.
  */
+import { parseIsoInstant } from '../lake/layout.ts';
 
 export type Classified =
   | { readonly kind: 'event'; readonly event: Record<string, unknown>; readonly arrival: Date; readonly enveloped: boolean }
   | { readonly kind: 'rejected'; readonly reason: string };
-
-/** ISO-8601 with date, time and zone, as Okta writes `published` and EventBridge writes `time`. */
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
-
-export function parseInstant(value: unknown): Date | undefined {
-  if (typeof value !== 'string' || !ISO_INSTANT.test(value)) return undefined;
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? undefined : new Date(t);
-}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -45,7 +37,7 @@ export function classify(text: string): Classified {
       return { kind: 'rejected', reason: `EventBridge envelope field "detail-type" is ${describe(parsed['detail-type'])}, expected "SystemLog"` };
     }
     if (!isObject(parsed.detail)) return { kind: 'rejected', reason: 'EventBridge envelope field "detail" is not a JSON object' };
-    arrival = parseInstant(parsed.time);
+    arrival = parseIsoInstant(parsed.time);
     if (!arrival) return { kind: 'rejected', reason: `EventBridge envelope field "time" is ${describe(parsed.time)}, expected an ISO-8601 instant` };
     event = parsed.detail;
   }
@@ -60,7 +52,7 @@ export function classify(text: string): Classified {
     return { kind: 'rejected', reason: `field "${where}eventType" is ${describe(eventType)}, expected a non-empty string` };
   }
   const publishedValue = field(event, 'published');
-  const published = parseInstant(publishedValue);
+  const published = parseIsoInstant(publishedValue);
   if (!published) {
     return { kind: 'rejected', reason: `field "${where}published" is ${describe(publishedValue)}, expected an ISO-8601 instant like 2024-08-13T15:58:20.353Z` };
   }

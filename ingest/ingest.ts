@@ -7,11 +7,12 @@
  * DuckDB converts to Parquet in batches, so memory does not grow with the input.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readdirSync, rmdirSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
-import { createGzip, type Gzip } from 'node:zlib';
+import { createGzip } from 'node:zlib';
 import type { DuckDbEngine } from '../engines/duckdb/engine.ts';
 import { dayOf, hourOf, lakePaths, type Hour } from '../lake/layout.ts';
 import { logEventColumns, okta_events } from '../schema/logevent.ts';
@@ -48,8 +49,10 @@ const CHUNK_BYTES = 1 << 20;
 
 /** A file written in large chunks, opened on first write (through gzip when asked). */
 class ChunkedFile {
-  private stream: WriteStream | Gzip | undefined;
-  private file: WriteStream | undefined;
+  private stream: Writable | undefined;
+  /** Settles when the file is fully written and closed; rejects with the first write error. */
+  private finished: Promise<void> | undefined;
+  private error: unknown;
   private pending: (Buffer | string)[] = [];
   private pendingBytes = 0;
 
@@ -64,41 +67,52 @@ class ChunkedFile {
     if (this.pendingBytes >= CHUNK_BYTES) await this.drainPending();
   }
 
+  private open(): Writable {
+    mkdirSync(dirname(this.path), { recursive: true });
+    const file = createWriteStream(this.path);
+    // Level 1: the archive is a backup read rarely; the CPU saved is a quarter of the ingest time.
+    let stream: Writable = file;
+    let done: Promise<void>;
+    if (this.gzip) {
+      const gz = createGzip({ level: 1 });
+      done = pipeline(gz, file);
+      stream = gz;
+    } else done = finished(file);
+    this.finished = done.catch((e: unknown) => {
+      this.error ??= e;
+    });
+    return stream;
+  }
+
+  private failIfBroken(): void {
+    if (this.error !== undefined) throw new Error(`cannot write ${this.path}: ${(this.error as Error).message}`);
+  }
+
   private async drainPending(): Promise<void> {
+    this.failIfBroken();
     if (this.pending.length === 0) return;
-    if (!this.stream) {
-      mkdirSync(dirname(this.path), { recursive: true });
-      this.file = createWriteStream(this.path);
-      this.stream = this.file;
-      if (this.gzip) {
-        // Level 1: the archive is a backup read rarely; the CPU saved is a quarter of the ingest time.
-        const gz = createGzip({ level: 1 });
-        gz.pipe(this.file);
-        this.stream = gz;
-      }
-    }
+    this.stream ??= this.open();
     const chunk = Buffer.concat(this.pending.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
     this.pending = [];
     this.pendingBytes = 0;
-    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+    if (!this.stream.write(chunk)) await Promise.race([once(this.stream, 'drain'), this.finished]);
+    this.failIfBroken();
   }
 
-  /** Flushes and closes; true when anything was written. */
+  /** Flushes and closes; true when anything was written. Throws the first write error. */
   async close(): Promise<boolean> {
     await this.drainPending();
-    if (!this.stream || !this.file) return false;
-    const closed = once(this.file, 'close');
+    if (!this.stream) return false;
     this.stream.end();
-    await closed;
+    await this.finished;
     this.stream = undefined;
-    this.file = undefined;
+    this.failIfBroken();
     return true;
   }
 
   /** Releases the file after a failure. */
   destroy(): void {
     this.stream?.destroy();
-    this.file?.destroy();
   }
 }
 

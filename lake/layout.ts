@@ -67,3 +67,22 @@ export const partitionPath = (values: Record<string, string>): string =>
   Object.entries(values)
     .map(([k, v]) => `${k}=${v}`)
     .join('/');
+
+/** ISO-8601 with date, time and zone, as Okta writes `published` and EventBridge writes `time`. */
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * Parses an ISO-8601 instant with a zone, strictly: `Date.parse` rolls an impossible date such as
+ * 2024-02-30 over to March, and a query's `from_iso8601_timestamp` then fails on the text, so the calendar
+ * fields must be valid as written.
+ */
+export function parseIsoInstant(value: unknown): Date | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = ISO_INSTANT.exec(value);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];
+  const fields = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  if (fields.getUTCFullYear() !== y || fields.getUTCMonth() !== mo - 1 || fields.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : new Date(t);
+}

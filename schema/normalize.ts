@@ -20,14 +20,18 @@ const toText = (v: unknown): string | null => {
   return JSON.stringify(v);
 };
 
-const toNumber = (integer: boolean) => (v: unknown): number | null => {
+/** Integer columns hold what their Parquet type can: `int` is 32-bit; `bigint` is kept to what a JS number holds exactly. */
+const INTEGER_RANGE = { int: [-(2 ** 31), 2 ** 31 - 1], bigint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] } as const;
+
+const toNumber = (integer: keyof typeof INTEGER_RANGE | undefined) => (v: unknown): number | null => {
   let n: number;
   if (typeof v === 'number') n = v;
   else if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) n = Number(v);
   else return null;
   if (!Number.isFinite(n)) return null;
-  if (integer) return Number.isInteger(n) ? n : null;
-  return n;
+  if (integer === undefined) return n;
+  const [min, max] = INTEGER_RANGE[integer];
+  return Number.isInteger(n) && n >= min && n <= max ? n : null;
 };
 
 const toBoolean = (v: unknown): boolean | null => {
@@ -78,9 +82,9 @@ export function normalizerFor(t: ColumnType, options: NormalizeOptions = {}): No
       return toText;
     case 'bigint':
     case 'int':
-      return toNumber(true);
+      return toNumber(t.kind);
     case 'double':
-      return toNumber(false);
+      return toNumber(undefined);
     case 'boolean':
       return toBoolean;
     case 'map':

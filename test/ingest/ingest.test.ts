@@ -135,6 +135,32 @@ describe('ingest of malformed input', () => {
     expect(rows.map((r) => r.uuid)).toEqual(['g-1', 'g-2']);
   });
 
+  it('quarantines a calendar date that does not exist instead of letting it break every query of its hour', async () => {
+    const l = await open();
+    const summary = await l.ingestEvents([{ uuid: 'feb30', published: '2024-02-30T10:00:00.000Z', eventType: 'user.session.start' }]);
+    expect(summary).toMatchObject({ ingested: 0, quarantined: 1 });
+    expect(summary.firstRejections[0]!.reason).toMatch(/^field "published" is "2024-02-30T10:00:00.000Z", expected an ISO-8601 instant/);
+  });
+
+  it('reads an integer too large for its column as null rather than failing the whole file', async () => {
+    const l = await open();
+    const summary = await l.ingestEvents([
+      { uuid: 'big', published: '2026-03-01T10:00:00.000Z', eventType: 'x', securityContext: { asNumber: 1e30 }, authenticationContext: { authenticationStep: 2 ** 40 } },
+    ]);
+    expect(summary).toMatchObject({ ingested: 1, quarantined: 0 });
+    const rows = await l.engine.select('select securitycontext.asnumber as asn, authenticationcontext.authenticationstep as step from okta_events', []);
+    expect(rows).toEqual([{ asn: null, step: null }]);
+  });
+
+  it('fails with the path when the lake cannot be written, and leaves no staging behind', async () => {
+    const l = await open();
+    const { writeFileSync, existsSync } = await import('node:fs');
+    // A file where the raw archive's folder must go.
+    writeFileSync(join(l.root, 'okta'), 'not a folder');
+    await expect(l.ingestEvents([good(1)])).rejects.toThrow(/okta/);
+    expect(existsSync(join(l.root, '.staging'))).toBe(false);
+  });
+
   it('streams a file much larger than one read chunk without splitting lines wrongly', async () => {
     const l = await open();
     const lines = Array.from({ length: 5000 }, (_, i) => good(i));
