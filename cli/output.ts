@@ -3,6 +3,7 @@
  * one JSON document, so scripts can pipe it.
  */
 import type { Finding } from '../core/findings.ts';
+export { findingJson } from '../core/findings.ts';
 import type { ResultRow } from '../engines/query-engine.ts';
 
 export interface Io {
@@ -17,26 +18,6 @@ export const processIo: Io = {
   err: (line) => process.stderr.write(`${line}\n`),
   interactive: Boolean(process.stderr.isTTY),
 };
-
-/** A finding as `detect --json` prints it. */
-export function findingJson(f: Finding) {
-  return {
-    finding_id: f.finding_id,
-    detection: f.detection,
-    title: f.title,
-    severity: f.severity,
-    entity: f.entity,
-    window_start: f.window_start,
-    window_end: f.window_end,
-    first_seen: f.first_seen,
-    last_seen: f.last_seen,
-    event_count: f.event_count,
-    event_uuids: f.event_uuids,
-    actors: f.actors,
-    ips: f.ips,
-    summary: f.summary,
-  };
-}
 
 /** One line per finding, most severe first: `HIGH  okta-password-spray  ip 203.0.113.9  12 events  ...`. */
 export function findingLines(findings: readonly Finding[]): string[] {

@@ -3,6 +3,7 @@
  * Engine-agnostic: the same code runs on DuckDB locally and on Athena in the Lambdas.
  */
 import type { QueryEngine } from '../engines/query-engine.ts';
+import { addDays } from '../lake/layout.ts';
 import { findings as findingsTable } from '../schema/findings.ts';
 import type { Detection } from './catalog.ts';
 import { compareFindings, findingFromRow, type Finding } from './findings.ts';
@@ -57,8 +58,6 @@ export function findingsQuery(detection: Detection, input: Omit<DetectionRunInpu
   return { sql: compiled.text, params: bindNamedParams(compiled, values, `detection ${detection.id}`) };
 }
 
-const addDaysToDt = (dt: string, n: number) => new Date(Date.parse(`${dt}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-
 export async function runDetections(input: DetectionRunInput): Promise<DetectionRunResult> {
   const { engine, window } = input;
   const known = await knownFindingIds(engine, window.partition.dt);
@@ -79,6 +78,6 @@ export async function runDetections(input: DetectionRunInput): Promise<Detection
 
 async function knownFindingIds(engine: QueryEngine, dt: string): Promise<Set<string>> {
   const q = compileNamedParams(readSql('core/sql/known-finding-ids.sql'));
-  const rows = await engine.select(q.text, bindNamedParams(q, { from_dt: addDaysToDt(dt, -1), to_dt: addDaysToDt(dt, 1) }));
+  const rows = await engine.select(q.text, bindNamedParams(q, { from_dt: addDays(dt, -1), to_dt: addDays(dt, 1) }));
   return new Set(rows.map((r) => String(r.finding_id)));
 }

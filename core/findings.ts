@@ -73,3 +73,23 @@ export function compareFindings(a: Finding, b: Finding): number {
     a.window_start.localeCompare(b.window_start)
   );
 }
+
+/** A finding as `detect --json` prints it and the EventBridge finding event carries it. */
+export function findingJson(f: Finding) {
+  return {
+    finding_id: f.finding_id,
+    detection: f.detection,
+    title: f.title,
+    severity: f.severity,
+    entity: f.entity,
+    window_start: f.window_start,
+    window_end: f.window_end,
+    first_seen: f.first_seen,
+    last_seen: f.last_seen,
+    event_count: f.event_count,
+    event_uuids: f.event_uuids,
+    actors: f.actors,
+    ips: f.ips,
+    summary: f.summary,
+  };
+}

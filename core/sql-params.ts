@@ -72,7 +72,7 @@ function closingQuote(sql: string, start: number, quote: string): number {
   throw new Error(`unterminated ${quote === "'" ? 'string literal' : 'quoted identifier'} starting at offset ${start}`);
 }
 
-/** Orders the values for the `?` placeholders; a missing or unused name is an error that names it. */
+/** Orders the values for the `?` placeholders; a missing name is an error that names it (extra values are ignored). */
 export function bindNamedParams(compiled: CompiledSql, values: Readonly<Record<string, SqlValue>>, what = 'query'): SqlValue[] {
   const missing = [...new Set(compiled.names.filter((n) => !(n in values)))];
   if (missing.length > 0) throw new Error(`${what}: no value for parameter(s) ${missing.map((n) => `:${n}`).join(', ')}`);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { assetRoot } from '../core/assets.ts';
-import { loadCatalog, resolveThresholds, type Detection, type ThresholdOverrides, type ThresholdValue } from '../core/catalog.ts';
+import { CatalogError, loadCatalog, resolveThresholds, type Detection, type ThresholdOverrides, type ThresholdValue } from '../core/catalog.ts';
 import type { DetectionRunResult } from '../core/detection-run.ts';
 import { runHourly } from '../core/hourly.ts';
 import { runDailySnapshot, type DailySnapshotResult } from '../core/daily.ts';
@@ -27,6 +27,22 @@ export interface LocalLakeOptions extends DuckDbEngineOptions {
   readonly catalog?: readonly Detection[];
 }
 
+interface DetectionSettings {
+  readonly catalog: readonly Detection[];
+  readonly thresholds: ReadonlyMap<string, Readonly<Record<string, ThresholdValue>>>;
+  readonly disabled: ReadonlySet<string>;
+  readonly now: () => Date;
+}
+
+/** The catalog and its settings, validated: an unknown threshold or disabled id is an error naming it. */
+function detectionSettings(options: LocalLakeOptions): DetectionSettings {
+  const catalog = options.catalog ?? loadCatalog(join(assetRoot(), 'detections'));
+  const disabled = new Set(options.disabled ?? []);
+  const unknown = [...disabled].filter((id) => !catalog.some((d) => d.id === id));
+  if (unknown.length) throw new CatalogError(`disabled detections: no detection ${unknown.map((u) => `"${u}"`).join(', ')}`);
+  return { catalog, thresholds: resolveThresholds(catalog, options.thresholds), disabled, now: options.now ?? (() => new Date()) };
+}
+
 export class LocalLake {
   readonly catalog: readonly Detection[];
   readonly thresholds: ReadonlyMap<string, Readonly<Record<string, ThresholdValue>>>;
@@ -36,28 +52,34 @@ export class LocalLake {
   private constructor(
     readonly root: string,
     readonly engine: DuckDbEngine,
-    options: LocalLakeOptions,
+    settings: DetectionSettings,
     private readonly temporary: boolean,
   ) {
-    this.catalog = options.catalog ?? loadCatalog(join(assetRoot(), 'detections'));
-    this.thresholds = resolveThresholds(this.catalog, options.thresholds);
-    this.disabled = new Set(options.disabled ?? []);
-    const unknown = [...this.disabled].filter((id) => !this.catalog.some((d) => d.id === id));
-    if (unknown.length) throw new Error(`disabled detections: no detection ${unknown.map((u) => `"${u}"`).join(', ')}`);
-    this.now = options.now ?? (() => new Date());
+    this.catalog = settings.catalog;
+    this.thresholds = settings.thresholds;
+    this.disabled = settings.disabled;
+    this.now = settings.now;
   }
 
   /** Opens (creating if needed) the lake folder `root`. */
   static async open(root: string, options: LocalLakeOptions = {}): Promise<LocalLake> {
+    const settings = detectionSettings(options);
     const dir = resolve(root);
     mkdirSync(dir, { recursive: true });
-    return new LocalLake(dir, await DuckDbEngine.open(dir, options), options, false);
+    return new LocalLake(dir, await DuckDbEngine.open(dir, options), settings, false);
   }
 
   /** A lake in a fresh temporary folder, removed by `close()`. */
   static async temporary(options: LocalLakeOptions = {}): Promise<LocalLake> {
+    // Settings are checked first, so a bad threshold leaves no folder or engine behind.
+    const settings = detectionSettings(options);
     const dir = mkdtempSync(join(tmpdir(), 'okta-lake-'));
-    return new LocalLake(dir, await DuckDbEngine.open(dir, options), options, true);
+    try {
+      return new LocalLake(dir, await DuckDbEngine.open(dir, options), settings, true);
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
   }
 
   async ingest(input: Readable | AsyncIterable<Buffer>, options: Omit<IngestOptions, 'now'> & { now?: () => Date }): Promise<IngestSummary> {

@@ -180,6 +180,9 @@ export class OktaLogLakeStack extends TerraformStack {
         id: 'refresh-user',
         description: "Re-runs one user's activity snapshot and checks at once (a finding about the user, or on demand)",
         timeout: 300,
+        // One at a time: two refreshes of one user racing would both see a finding as new and notify it twice.
+        // Events that arrive meanwhile are throttled and retried by Lambda's async queue (up to maxAge).
+        reserved: 1,
         maxAge: 3600,
         writes: [findings.name, activity.name],
       },

@@ -123,7 +123,7 @@ select
   p.devices,
   p.apps,
   p.admin_actions,
-  cast(p.first_seen as timestamp) as first_seen,
-  cast(p.last_seen as timestamp) as last_seen,
+  cast(p.first_seen at time zone 'UTC' as timestamp) as first_seen,
+  cast(p.last_seen at time zone 'UTC' as timestamp) as last_seen,
   cast(:computed_at as timestamp) as computed_at
 from per_user as p

@@ -3,7 +3,7 @@
 -- :from_dt. No row when the lake does not know the user. When a login moved between accounts, the account
 -- seen last wins.
 with candidates as (
-  select actor.id as user_id, actor.alternateid as login, cast(from_iso8601_timestamp(published) as timestamp) as seen_at
+  select actor.id as user_id, actor.alternateid as login, cast(from_iso8601_timestamp(published) at time zone 'UTC' as timestamp) as seen_at
   from okta_events
   where dt = :day
     and actor.type = 'User'

@@ -12,7 +12,7 @@ export interface QueryArgs {
   readonly json?: boolean;
 }
 
-/** `name=value` pairs; a value that is a plain number is bound as a number. */
+/** `name=value` pairs; a plain number is bound as a number (not one with a leading zero, such as a postal code). */
 export function parseParams(pairs: readonly string[] = []): Record<string, SqlValue> {
   const out: Record<string, SqlValue> = {};
   for (const pair of pairs) {
@@ -21,7 +21,7 @@ export function parseParams(pairs: readonly string[] = []): Record<string, SqlVa
     const name = pair.slice(0, eq);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--param name "${name}" is not a valid parameter name`);
     const value = pair.slice(eq + 1);
-    out[name] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+    out[name] = /^-?(0|[1-9]\d*)(\.\d+)?$/.test(value) ? Number(value) : value;
   }
   return out;
 }

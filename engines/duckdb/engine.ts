@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
 import type { SqlValue } from '../../core/sql-params.ts';
 import { lakeTables, okta_events } from '../../schema/index.ts';
@@ -112,18 +112,19 @@ export class DuckDbEngine implements QueryEngine {
       .map(([n, t]) => `cast(${quoteIdent(n)} as ${duckdbType(t)}) as ${quoteIdent(n)}`)
       .join(', ');
     await this.run(`create temp table ${staging} as select ${casts} from (${trinoToDuckDb(select)})`, params);
+    // Written outside the table's folders, then swapped in whole: a reader (or a crash) never sees half a partition.
+    const next = join(this.root, '.staging', staging);
     try {
-      const dir = this.partitionDir(table, partition);
-      const next = `${dir}.next-${process.pid}`;
-      rmSync(next, { recursive: true, force: true });
       mkdirSync(next, { recursive: true });
       await this.connection.run(
         `copy ${staging} to ${quoteLiteral(join(next, 'part-00000.parquet'))} (format parquet, compression snappy)`,
       );
-      // Swap the whole folder so a reader never sees half a partition.
+      const dir = this.partitionDir(table, partition);
       rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dirname(dir), { recursive: true });
       renameSync(next, dir);
     } finally {
+      rmSync(next, { recursive: true, force: true });
       await this.connection.run(`drop table if exists ${staging}`);
     }
   }
@@ -140,13 +141,12 @@ export class DuckDbEngine implements QueryEngine {
       rmSync(dir, { recursive: true, force: true });
       return;
     }
-    // Walk down to `keep`, removing at each level every partition folder beside the one on its path. A folder
-    // being written by replacePartition (`<partition>.next-<pid>`) is left to its writer.
+    // Walk down to `keep`, removing at each level every partition folder beside the one on its path.
     let current = dir;
     for (const key of below) {
       const onPath = `${key}=${keep[key]}`;
       for (const entry of readdirSync(current, { withFileTypes: true })) {
-        if (entry.isDirectory() && entry.name.startsWith(`${key}=`) && entry.name !== onPath && !entry.name.includes('.next-')) {
+        if (entry.isDirectory() && entry.name.startsWith(`${key}=`) && entry.name !== onPath) {
           rmSync(join(current, entry.name), { recursive: true, force: true });
         }
       }
@@ -159,8 +159,12 @@ export class DuckDbEngine implements QueryEngine {
   async run(sql: string, params: readonly SqlValue[] = []): Promise<DuckDBResultReader> {
     if (params.length === 0) return this.connection.runAndReadAll(sql);
     const prepared = await this.connection.prepare(sql);
-    prepared.bind(params.map((p) => (p === null ? null : p)) as never);
-    return prepared.runAndReadAll();
+    try {
+      prepared.bind(params.map((p) => (p === null ? null : p)) as never);
+      return await prepared.runAndReadAll();
+    } finally {
+      prepared.destroySync();
+    }
   }
 }
 

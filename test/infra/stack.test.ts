@@ -364,10 +364,10 @@ describe('6. Lambdas', () => {
     expect(vars).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'okta-log-lake', LOG_LEVEL: 'INFO' });
   });
 
-  it('reserves a concurrency of 1 for the scheduled functions only', () => {
+  it('runs each function one invocation at a time (reserved concurrency 1)', () => {
     expect(fn('hourly-detections').attrs.reserved_concurrent_executions).toBe(1);
     expect(fn('daily-snapshot').attrs.reserved_concurrent_executions).toBe(1);
-    expect(fn('refresh-user').attrs.reserved_concurrent_executions).toBeUndefined();
+    expect(fn('refresh-user').attrs.reserved_concurrent_executions).toBe(1);
   });
 
   it.each(ids)('retries %s asynchronously, then sends the event to its encrypted on-failure queue', (id) => {
