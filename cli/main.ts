@@ -58,6 +58,7 @@ export function buildProgram(io: Io): Command {
     .description("recompute one user's activity for today so far and run the daily checks for that user now")
     .addOption(lake())
     .requiredOption('--user <login-or-id>', 'Okta login (e-mail) or user id (00u...)')
+    .addOption(new Option('--day <YYYY-MM-DD>', 'the day to refresh (default: today, UTC)'))
     .addOption(config())
     .addOption(json())
     .action((opts) => refreshUserCommand(io, opts));

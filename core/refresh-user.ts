@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { QueryEngine } from '../engines/query-engine.ts';
-import { addDays, dayOf } from '../lake/layout.ts';
+import { addDays, dayOf, parseDay } from '../lake/layout.ts';
 import type { Detection, ThresholdValue } from './catalog.ts';
 import { readActivity, runDailyChecks, writeActivity, type UserActivity } from './daily.ts';
 import type { Finding } from './findings.ts';
@@ -57,6 +57,11 @@ export interface RefreshUserInput {
   readonly user: string;
   /** The clock: "today" is its UTC date. */
   readonly now: () => Date;
+  /**
+   * The day to refresh, `YYYY-MM-DD`. A finding's escalation passes the day of its window: the hourly run of
+   * 23:00 fires after midnight, when "today" is already the next day. @default today, by `now`
+   */
+  readonly day?: string;
 }
 
 export interface RefreshUserResult {
@@ -85,7 +90,7 @@ export async function refreshUser(input: RefreshUserInput): Promise<RefreshUserR
   // Validation comes first: a value that is neither an id nor a login never reaches the engine.
   const ref = parseUserRef(input.user);
   const { engine } = input;
-  const day = dayOf(input.now());
+  const day = input.day === undefined ? dayOf(input.now()) : parseDay(input.day, 'refresh day');
 
   const resolve = compileNamedParams(readSql('snapshots/resolve-user.sql'));
   const [match] = await engine.select(

@@ -16,6 +16,7 @@
  * escalations of one user in a day notify each finding once.
  */
 import { refreshUser, InvalidUserError } from '../core/refresh-user.ts';
+import { dayOf, parseIsoInstant } from '../lake/layout.ts';
 import { FINDING_EVENT } from './env.ts';
 import { uniqueFindings } from './hourly.ts';
 import type { Runtime } from './runtime.ts';
@@ -24,25 +25,32 @@ import type { Runtime } from './runtime.ts';
 export const REFRESH_RUN_PREFIX = 'refresh-';
 
 export type RefreshRequest =
-  | { readonly kind: 'refresh'; readonly user: string; readonly via: 'event' | 'direct'; readonly finding_id?: string }
+  | { readonly kind: 'refresh'; readonly user: string; readonly via: 'event' | 'direct'; readonly day?: string; readonly finding_id?: string }
   | { readonly kind: 'skip'; readonly reason: string; readonly finding_id?: string };
 
 interface FindingEventShape {
   readonly source?: unknown;
   readonly 'detail-type'?: unknown;
-  readonly detail?: { readonly finding_id?: unknown; readonly run?: unknown; readonly entity?: { readonly type?: unknown; readonly id?: unknown } };
+  readonly detail?: {
+    readonly finding_id?: unknown;
+    readonly run?: unknown;
+    readonly window_start?: unknown;
+    readonly entity?: { readonly type?: unknown; readonly id?: unknown };
+  };
 }
 
 /** What an invocation asks for; the error says which inputs are understood. */
 export function refreshRequest(event: unknown): RefreshRequest {
   const expected =
     `expected a finding event (source "${FINDING_EVENT.source}", detail-type "${FINDING_EVENT.detailType}") ` +
-    `or {"user": "<login or Okta user id>"}`;
+    `or {"user": "<login or Okta user id>", "day": "<YYYY-MM-DD, optional>"}`;
   if (typeof event !== 'object' || event === null) throw new Error(`refresh-user: ${expected}; got ${JSON.stringify(event)}`);
   const direct = (event as { user?: unknown }).user;
   if (direct !== undefined) {
     if (typeof direct !== 'string' || direct.trim() === '') throw new Error(`refresh-user: "user" must be a non-empty string; got ${JSON.stringify(direct)}`);
-    return { kind: 'refresh', user: direct.trim(), via: 'direct' };
+    const day = (event as { day?: unknown }).day;
+    if (day !== undefined && typeof day !== 'string') throw new Error(`refresh-user: "day" must be a YYYY-MM-DD string; got ${JSON.stringify(day)}`);
+    return { kind: 'refresh', user: direct.trim(), via: 'direct', ...(day === undefined ? {} : { day }) };
   }
   const e = event as FindingEventShape;
   if (e.source !== FINDING_EVENT.source || e['detail-type'] !== FINDING_EVENT.detailType || typeof e.detail !== 'object' || e.detail === null) {
@@ -57,7 +65,9 @@ export function refreshRequest(event: unknown): RefreshRequest {
   const id = e.detail.entity?.id;
   if (type !== 'user') return { kind: 'skip', reason: `the finding is about ${JSON.stringify(type)}, not a user`, ...base };
   if (typeof id !== 'string' || id.trim() === '') throw new Error(`refresh-user: the finding event has no detail.entity.id for its user`);
-  return { kind: 'refresh', user: id.trim(), via: 'event', ...base };
+  // The day of the finding's window, not of the clock: an hour's run and its escalation may straddle midnight.
+  const windowStart = parseIsoInstant(e.detail.window_start);
+  return { kind: 'refresh', user: id.trim(), via: 'event', ...(windowStart ? { day: dayOf(windowStart) } : {}), ...base };
 }
 
 export type RefreshInvocationResult =
@@ -87,6 +97,7 @@ export async function refreshInvocation(runtime: Runtime, event: unknown, now: (
       disabled: runtime.disabled,
       user: request.user,
       now,
+      ...(request.day === undefined ? {} : { day: request.day }),
     });
   } catch (e) {
     // A user id a finding carries that is not a valid login will not become valid on a retry: say so loudly

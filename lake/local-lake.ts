@@ -127,16 +127,17 @@ export class LocalLake {
     }));
   }
 
-  /** One user's activity today so far and the daily checks for them alone; `userLoginOrId` is validated first. */
-  async refreshUser(userLoginOrId: string): Promise<RefreshUserResult> {
-    const today = dayOf(this.now());
-    return this.scoped(today, today, () => refreshUser({
+  /** One user's activity on `day` (default today) so far and the daily checks for them alone; `userLoginOrId` is validated first. */
+  async refreshUser(userLoginOrId: string, day?: string): Promise<RefreshUserResult> {
+    const refreshed = day ?? dayOf(this.now());
+    return this.scoped(refreshed, refreshed, () => refreshUser({
       engine: this.engine,
       catalog: this.catalog,
       thresholds: this.thresholds,
       disabled: this.disabled,
       user: userLoginOrId,
       now: this.now,
+      day: refreshed,
     }));
   }
 

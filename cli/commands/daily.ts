@@ -12,18 +12,21 @@ interface LakeArgs {
   readonly json?: boolean;
 }
 
+function parsedDay(value: string): string {
+  try {
+    return parseDay(value, '--day');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 async function openExisting(args: LakeArgs): Promise<LocalLake> {
   if (!existsSync(args.lake)) throw new UsageError(`lake folder ${args.lake} does not exist (ingest something first)`);
   return LocalLake.open(args.lake, detectionSettings(args.config));
 }
 
 export async function snapshotCommand(io: Io, args: LakeArgs & { day: string }): Promise<void> {
-  let day: string;
-  try {
-    day = parseDay(args.day, '--day');
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const day = parsedDay(args.day);
   const lake = await openExisting(args);
   try {
     const result = await lake.snapshotDay(day);
@@ -38,12 +41,13 @@ export async function snapshotCommand(io: Io, args: LakeArgs & { day: string }):
   }
 }
 
-export async function refreshUserCommand(io: Io, args: LakeArgs & { user: string }): Promise<void> {
+export async function refreshUserCommand(io: Io, args: LakeArgs & { user: string; day?: string }): Promise<void> {
+  const day = args.day === undefined ? undefined : parsedDay(args.day);
   const lake = await openExisting(args);
   try {
     let result;
     try {
-      result = await lake.refreshUser(args.user);
+      result = await lake.refreshUser(args.user, day);
     } catch (e) {
       if (e instanceof InvalidUserError) throw new UsageError(`--user: ${e.message}`);
       throw e;

@@ -80,10 +80,10 @@ export async function detectCommand(io: Io, args: DetectArgs): Promise<void> {
   }
 }
 
-/** Runs refresh-user for the finding's user; a user the lake cannot resolve is reported, not fatal. */
+/** Runs refresh-user for the finding's user and day; a user the lake cannot resolve is reported, not fatal. */
 async function escalate(io: Io, lake: LocalLake, finding: Finding): Promise<Finding[]> {
   try {
-    const refreshed = await lake.refreshUser(finding.entity.id);
+    const refreshed = await lake.refreshUser(finding.entity.id, finding.window_start.slice(0, 10));
     return [...refreshed.findings];
   } catch (e) {
     io.err(`escalation of ${finding.entity.id} (${finding.detection}) skipped: ${(e as Error).message}`);

@@ -86,6 +86,16 @@ describe('what a refresh-user invocation asks for', () => {
     });
   });
 
+  it("refreshes the day of the finding's window, not the clock's, when the run straddles midnight", () => {
+    // The hourly run of 23:00 fires at 00:20 the next day; the user's activity of interest is the day before.
+    const event = findingEvent({ finding_id: 'f2', run: 'hourly-23', window_start: '2026-11-24T23:00:00.000Z', entity: { type: 'user', id: 'alice@example.com' } });
+    expect(refreshRequest(event)).toEqual({ kind: 'refresh', user: 'alice@example.com', via: 'event', day: '2026-11-24', finding_id: 'f2' });
+  });
+
+  it('a direct invocation may name the day', () => {
+    expect(refreshRequest({ user: 'alice@example.com', day: '2026-11-24' })).toEqual({ kind: 'refresh', user: 'alice@example.com', via: 'direct', day: '2026-11-24' });
+  });
+
   it('a direct invocation names the user', () => {
     expect(refreshRequest({ user: ' 00u1a2b3c4d5e6f7g8h9 ' })).toEqual({ kind: 'refresh', user: '00u1a2b3c4d5e6f7g8h9', via: 'direct' });
   });
