@@ -3,11 +3,11 @@
  * Engine-agnostic: the same code runs on DuckDB locally and on Athena in the Lambdas.
  */
 import type { QueryEngine } from '../engines/query-engine.ts';
-import { addDays } from '../lake/layout.ts';
 import { findings as findingsTable } from '../schema/findings.ts';
 import type { Detection } from './catalog.ts';
 import { compareFindings, findingFromRow, type Finding } from './findings.ts';
-import { bindNamedParams, compileNamedParams, type SqlValue } from './sql-params.ts';
+import { isNew, notifiedAround } from './notification-ledger.ts';
+import { bindNamedParams, compileNamedParams, sqlTimestamp, type SqlValue } from './sql-params.ts';
 import { asSubquery, readSql } from './sql-files.ts';
 
 /** How many event uuids a finding keeps (the issue asks for at least 20). */
@@ -33,12 +33,11 @@ export interface DetectionRunInput {
 export interface DetectionRunResult {
   /** Every finding of the window, most severe first. */
   readonly findings: readonly Finding[];
-  /** The findings whose id the lake did not hold before this run: the ones to notify. */
+  /** The findings not notified before (see core/notification-ledger.ts): the ones to notify, then record. */
   readonly newFindings: readonly Finding[];
 }
 
-/** `2026-11-25 04:00:00.000` */
-export const sqlTimestamp = (d: Date): string => d.toISOString().replace('T', ' ').replace('Z', '');
+export { sqlTimestamp };
 
 /** The findings SQL of one detection, with its parameters in placeholder order. */
 export function findingsQuery(detection: Detection, input: Omit<DetectionRunInput, 'engine' | 'detections'>): { sql: string; params: SqlValue[] } {
@@ -60,7 +59,7 @@ export function findingsQuery(detection: Detection, input: Omit<DetectionRunInpu
 
 export async function runDetections(input: DetectionRunInput): Promise<DetectionRunResult> {
   const { engine, window } = input;
-  const known = await knownFindingIds(engine, window.partition.dt);
+  const notifiedSoFar = await notifiedAround(engine, window.partition.dt);
 
   const branches = input.detections.map((d) => findingsQuery(d, input));
   const union =
@@ -73,11 +72,5 @@ export async function runDetections(input: DetectionRunInput): Promise<Detection
   const read = compileNamedParams(readSql('core/sql/findings-of-run.sql'));
   const rows = await engine.select(read.text, bindNamedParams(read, window.partition));
   const findings = rows.map(findingFromRow).sort(compareFindings);
-  return { findings, newFindings: findings.filter((f) => !known.has(f.finding_id)) };
-}
-
-async function knownFindingIds(engine: QueryEngine, dt: string): Promise<Set<string>> {
-  const q = compileNamedParams(readSql('core/sql/known-finding-ids.sql'));
-  const rows = await engine.select(q.text, bindNamedParams(q, { from_dt: addDays(dt, -1), to_dt: addDays(dt, 1) }));
-  return new Set(rows.map((r) => String(r.finding_id)));
+  return { findings, newFindings: findings.filter((f) => isNew(f, notifiedSoFar)) };
 }

@@ -78,3 +78,6 @@ export function bindNamedParams(compiled: CompiledSql, values: Readonly<Record<s
   if (missing.length > 0) throw new Error(`${what}: no value for parameter(s) ${missing.map((n) => `:${n}`).join(', ')}`);
   return compiled.names.map((n) => values[n]!);
 }
+
+/** A timestamp parameter as Athena and DuckDB both cast it: `2026-11-25 04:00:00.000` (UTC). */
+export const sqlTimestamp = (d: Date): string => d.toISOString().replace('T', ' ').replace('Z', '');

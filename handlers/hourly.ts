@@ -7,6 +7,7 @@
 import type { Finding } from '../core/findings.ts';
 import { runHourly } from '../core/hourly.ts';
 import { hourLabel } from '../lake/layout.ts';
+import { recordNotified } from '../core/notification-ledger.ts';
 import type { Runtime } from './runtime.ts';
 import { hourBefore, scheduledTime } from './schedule.ts';
 
@@ -37,6 +38,8 @@ export async function hourlyInvocation(runtime: Runtime, event: unknown, now: ()
     by_detection: countBy(result.findings.map((f) => f.detection)),
   });
   await runtime.notifier.notify(fresh);
+  // Only once the notification went out: a retry after a failed one notifies again (at least once).
+  await recordNotified(runtime.engine, fresh, now);
   return { hour: hourLabel(hour), findings: result.findings.length, notified: fresh.map((f) => f.finding_id) };
 }
 

@@ -19,6 +19,7 @@ import { refreshUser, InvalidUserError } from '../core/refresh-user.ts';
 import { dayOf, parseIsoInstant } from '../lake/layout.ts';
 import { FINDING_EVENT } from './env.ts';
 import { uniqueFindings } from './hourly.ts';
+import { recordNotified } from '../core/notification-ledger.ts';
 import type { Runtime } from './runtime.ts';
 
 /** The run name prefix of refresh runs: their findings do not escalate again. */
@@ -120,6 +121,8 @@ export async function refreshInvocation(runtime: Runtime, event: unknown, now: (
     new: fresh.length,
   });
   await runtime.notifier.notify(fresh);
+  // Only once the notification went out: a retry after a failed one notifies again (at least once).
+  await recordNotified(runtime.engine, fresh, now);
   return {
     refreshed: true,
     user: request.user,

@@ -9,6 +9,8 @@ import { Readable } from 'node:stream';
 import { assetRoot } from '../core/assets.ts';
 import { CatalogError, loadCatalog, resolveThresholds, type Detection, type ThresholdOverrides, type ThresholdValue } from '../core/catalog.ts';
 import type { DetectionRunResult } from '../core/detection-run.ts';
+import type { Finding } from '../core/findings.ts';
+import { recordNotified } from '../core/notification-ledger.ts';
 import { runHourly } from '../core/hourly.ts';
 import { runDailySnapshot, type DailySnapshotResult } from '../core/daily.ts';
 import { refreshUser, type RefreshUserResult } from '../core/refresh-user.ts';
@@ -94,14 +96,23 @@ export class LocalLake {
 
   async detectHour(hour: Hour): Promise<DetectionRunResult & { hour: Hour }> {
     const lookback = Math.max(1, ...this.catalog.filter((d) => d.cadence === 'hourly').map((d) => d.lookback_hours));
-    return this.scoped(addHours(hour, -(lookback - 1)).dt, hour.dt, () => runHourly({
+    return this.recorded(await this.scoped(addHours(hour, -(lookback - 1)).dt, hour.dt, () => runHourly({
       engine: this.engine,
       catalog: this.catalog,
       thresholds: this.thresholds,
       disabled: this.disabled,
       hour,
       now: this.now,
-    }));
+    })));
+  }
+
+  /**
+   * Locally the terminal is the notification: what a run returns as new is printed by the caller, so it is
+   * recorded at once and a re-run of the same window reports it as known.
+   */
+  private async recorded<T extends { readonly newFindings: readonly Finding[] }>(result: T): Promise<T> {
+    await recordNotified(this.engine, result.newFindings, this.now);
+    return result;
   }
 
   /** Runs `fn` with the engine reading only the `okta_events` partitions from `fromDt` to `toDt`. */
@@ -117,20 +128,20 @@ export class LocalLake {
   /** The nightly run of one day (`YYYY-MM-DD`): every user's activity snapshot, then the daily detections. */
   async snapshotDay(day: string): Promise<DailySnapshotResult> {
     // The snapshot and the daily checks read okta_events of the day only (dt = :day).
-    return this.scoped(day, day, () => runDailySnapshot({
+    return this.recorded(await this.scoped(day, day, () => runDailySnapshot({
       engine: this.engine,
       catalog: this.catalog,
       thresholds: this.thresholds,
       disabled: this.disabled,
       day,
       now: this.now,
-    }));
+    })));
   }
 
   /** One user's activity on `day` (default today) so far and the daily checks for them alone; `userLoginOrId` is validated first. */
   async refreshUser(userLoginOrId: string, day?: string): Promise<RefreshUserResult> {
     const refreshed = day ?? dayOf(this.now());
-    return this.scoped(refreshed, refreshed, () => refreshUser({
+    return this.recorded(await this.scoped(refreshed, refreshed, () => refreshUser({
       engine: this.engine,
       catalog: this.catalog,
       thresholds: this.thresholds,
@@ -138,7 +149,7 @@ export class LocalLake {
       user: userLoginOrId,
       now: this.now,
       day: refreshed,
-    }));
+    })));
   }
 
   close(): void {

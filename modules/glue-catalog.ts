@@ -5,7 +5,7 @@
  *
  * Tables listed in `projections` get Athena partition projection on `dt` (date, `yyyy-MM-dd`, from a start
  * date to NOW) and `hour` (integer 0-23, two digits): the arrival partitions Firehose writes. The others
- * (`findings`, `activity`) are written by Athena `INSERT INTO`, which registers their partitions in Glue.
+ * (`findings`, `activity`, `notified`) are written by Athena `INSERT INTO`, which registers their partitions in Glue.
  */
 import { Construct } from 'constructs';
 import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database/index.js';

@@ -9,7 +9,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import type { OktaLakeConfig } from '../config/schema.ts';
 import { HANDLER_ENV } from '../handlers/env.ts';
 import { lakePaths } from '../lake/layout.ts';
-import { activity, findings, lakeTables, okta_events } from '../schema/index.ts';
+import { activity, findings, lakeTables, notified, okta_events } from '../schema/index.ts';
 import { ATHENA_RESULTS_PREFIX, LakeWorkgroup } from './athena.ts';
 import type { DeployEnv } from './deploy-env.ts';
 import { FindingsOut } from './findings.ts';
@@ -166,7 +166,7 @@ export class OktaLogLakeStack extends TerraformStack {
         timeout: 600,
         reserved: 1,
         maxAge: 3 * 3600,
-        writes: [findings.name],
+        writes: [findings.name, notified.name],
       },
       dailySnapshot: {
         id: 'daily-snapshot',
@@ -174,7 +174,7 @@ export class OktaLogLakeStack extends TerraformStack {
         timeout: 900,
         reserved: 1,
         maxAge: 6 * 3600,
-        writes: [findings.name, activity.name],
+        writes: [findings.name, activity.name, notified.name],
       },
       refreshUser: {
         id: 'refresh-user',
@@ -184,7 +184,7 @@ export class OktaLogLakeStack extends TerraformStack {
         // Events that arrive meanwhile are throttled and retried by Lambda's async queue (up to maxAge).
         reserved: 1,
         maxAge: 3600,
-        writes: [findings.name, activity.name],
+        writes: [findings.name, activity.name, notified.name],
       },
     };
     const handlerNames = Object.keys(specs) as HandlerName[];
@@ -214,7 +214,7 @@ export class OktaLogLakeStack extends TerraformStack {
       this.catalog.grantRead(fn, lakeTables.map((t) => t.name));
       this.catalog.grantWritePartitions(fn, spec.writes);
       this.bucket.grant(fn, 'read', [lakePaths.events]);
-      this.bucket.grant(fn, 'read-write', [lakePaths.findings, lakePaths.activity]);
+      this.bucket.grant(fn, 'read-write', [lakePaths.findings, lakePaths.activity, lakePaths.notified]);
       this.findingsOut.grantNotify(fn);
       functions[name] = fn;
     }

@@ -2,7 +2,8 @@
 import { activity } from './activity.ts';
 import { findings } from './findings.ts';
 import { okta_events } from './logevent.ts';
+import { notified } from './notified.ts';
 import type { TableDef } from './types.ts';
 
-export { activity, findings, okta_events };
-export const lakeTables: readonly TableDef[] = [okta_events, activity, findings];
+export { activity, findings, notified, okta_events };
+export const lakeTables: readonly TableDef[] = [okta_events, activity, findings, notified];

@@ -9,7 +9,7 @@ import { dayBefore, hourBefore, scheduledTime } from '../../handlers/schedule.ts
 import { hourLabel } from '../../lake/layout.ts';
 import { recordingSleep } from './support/fake-aws.ts';
 import { silentLog } from './support/log.ts';
-import { bruteForceFinding, detectionFolder, FakeFindingsLake, isInsert, KNOWN_IDS_SQL, READ_BACK_SQL, type FakeLakeOptions } from './support/fake-lake.ts';
+import { bruteForceFinding, detectionFolder, FakeFindingsLake, isInsert, isLedgerInsert, NOTIFIED_SQL, READ_BACK_SQL, type FakeLakeOptions } from './support/fake-lake.ts';
 
 const ENV = {
   OKTA_LAKE_ATHENA_WORKGROUP: 'okta-lake',
@@ -45,10 +45,11 @@ describe('hourly detections handler', () => {
     const result = await hourlyInvocation(runtime, SCHEDULED, NOW);
 
     expect(result).toEqual({ hour: '2026-11-25T04', findings: 1, notified: ['a3f1c0de'] });
-    // Known ids of the days around the run, then the INSERT, then the read-back of the run's partition.
-    const [known, insert, readBack] = aws.queries;
-    expect(aws.queries).toHaveLength(3);
-    expect(known!.sql).toBe(KNOWN_IDS_SQL);
+    // The notified ledger of the days around the run, the INSERT, the read-back of the run's partition, and
+    // (after notifying) the ledger rows of what was notified.
+    const [known, insert, readBack, ledger] = aws.queries;
+    expect(aws.queries).toHaveLength(4);
+    expect(known!.sql).toBe(NOTIFIED_SQL);
     expect(known!.params).toEqual(["'2026-11-24'", "'2026-11-26'"]);
     expect(isInsert(insert!)).toBe(true);
     expect(insert!.params.slice(0, 2)).toEqual(["'2026-11-25'", "'hourly-04'"]);
@@ -58,8 +59,10 @@ describe('hourly detections handler', () => {
     expect(readBack!.sql).toBe(READ_BACK_SQL);
     expect(readBack!.params).toEqual(["'2026-11-25'", "'hourly-04'"]);
     // The stale object was cleared before the INSERT; the partition now holds the run's rows only.
-    expect([...aws.objects.keys()]).toEqual(['findings/dt=2026-11-25/run=hourly-04/q-2.parquet']);
+    expect([...aws.objects.keys()].filter((k) => k.startsWith('findings/'))).toEqual(['findings/dt=2026-11-25/run=hourly-04/q-2.parquet']);
     expect(lake.stored('2026-11-25', 'hourly-04')).toEqual([finding]);
+    expect(isLedgerInsert(ledger!)).toBe(true);
+    expect(lake.notifiedIds()).toEqual(['a3f1c0de']);
 
     const [publish] = aws.snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
     expect(aws.snsMock.commandCalls(PublishCommand)).toHaveLength(1);
@@ -94,7 +97,7 @@ describe('hourly detections handler', () => {
     expect(first.notified).toEqual(['id-alice', 'id-bob']);
     expect(second).toEqual({ hour: '2026-11-25T04', findings: 2, notified: [] });
     expect(lake.stored('2026-11-25', 'hourly-04').map((f) => f.finding_id)).toEqual(['id-alice', 'id-bob']);
-    expect(aws.objects.size).toBe(1); // the first run's object was replaced, not added to
+    expect([...aws.objects.keys()].filter((k) => k.startsWith('findings/'))).toHaveLength(1); // replaced, not added to
     expect(aws.snsMock.commandCalls(PublishCommand)).toHaveLength(2);
     expect(aws.eventsMock.commandCalls(PutEventsCommand)).toHaveLength(1);
   });
@@ -112,6 +115,19 @@ describe('hourly detections handler', () => {
     expect(aws.count('SNS.Publish')).toBe(0);
     expect(aws.count('EventBridge.PutEvents')).toBe(0);
     expect(aws.queries).toHaveLength(2); // no read-back after the failure
+  });
+
+  it('a notification that failed is sent again by the retry, not forgotten', async () => {
+    const { lake, aws, runtime } = setup({ detect: () => [bruteForceFinding()] });
+    aws.throttle.set('SNS.Publish', 1000);
+
+    await expect(hourlyInvocation(runtime, SCHEDULED, NOW)).rejects.toThrow();
+    expect(lake.notifiedIds()).toEqual([]);
+    aws.throttle.set('SNS.Publish', 0);
+    const retry = await hourlyInvocation(runtime, SCHEDULED, NOW);
+
+    expect(retry.notified).toEqual(['a3f1c0de']);
+    expect(lake.notifiedIds()).toEqual(['a3f1c0de']);
   });
 
   it('a failed read-back also fails the invocation without notifying', async () => {
@@ -135,7 +151,7 @@ describe('hourly detections handler', () => {
     const result = await hourlyInvocation(runtime, SCHEDULED, NOW);
 
     expect(result.notified).toEqual(['a3f1c0de']);
-    expect(aws.queries).toHaveLength(3);
+    expect(aws.queries).toHaveLength(4);
     expect(aws.snsMock.commandCalls(PublishCommand)).toHaveLength(2);
   });
 

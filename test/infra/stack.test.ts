@@ -424,9 +424,15 @@ describe('6. Lambdas', () => {
     expect(resourcesFor(st, 'athena:StartQueryExecution')).toEqual([`arn:aws:athena:eu-west-1:${ACCOUNT}:workgroup/acme-lake`]);
     expect(actions(st)).toEqual(expect.arrayContaining(['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution']));
     expect(resourcesFor(st, 'glue:GetTable')).toEqual([`arn:aws:glue:eu-west-1:${ACCOUNT}:catalog`, `arn:aws:glue:eu-west-1:${ACCOUNT}:database/acme_lake`, ...lakeTables.map((t) => table(t.name))]);
-    const writes = id === 'hourly-detections' ? ['findings'] : ['findings', 'activity'];
+    // Every function writes its findings and the notification ledger; the daily ones write activity too.
+    const writes = id === 'hourly-detections' ? ['findings', 'notified'] : ['findings', 'activity', 'notified'];
     expect(resourcesFor(st, 'glue:BatchCreatePartition')).toEqual([`arn:aws:glue:eu-west-1:${ACCOUNT}:catalog`, `arn:aws:glue:eu-west-1:${ACCOUNT}:database/acme_lake`, ...writes.map(table)]);
-    expect(resourcesFor(st, 's3:DeleteObject').sort()).toEqual([`${bucketArn}/activity/*`, `${bucketArn}/athena-results/*`, `${bucketArn}/findings/*`]);
+    expect(resourcesFor(st, 's3:DeleteObject').sort()).toEqual([
+      `${bucketArn}/activity/*`,
+      `${bucketArn}/athena-results/*`,
+      `${bucketArn}/findings/*`,
+      `${bucketArn}/notified/*`,
+    ]);
     expect(resourcesFor(st, 's3:GetObject')).toContain(`${bucketArn}/okta/events/*`);
     expect(resourcesFor(st, 's3:PutObject')).not.toContain(`${bucketArn}/okta/events/*`);
     expect(resourcesFor(st, 'kms:Decrypt')).toEqual([ref(one(plan, 'aws_kms_key'), 'arn')]);

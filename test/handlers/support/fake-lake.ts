@@ -2,7 +2,8 @@
  * A findings table on faked Athena + S3: the three queries of a detection run are answered the way Athena
  * would answer them over the objects in the fake bucket.
  *
- * - `core/sql/known-finding-ids.sql`: the ids of every finding stored under the `dt` range asked for;
+ * - `core/sql/notified-findings.sql`: the ledger rows stored under `notified/` in the `dt` range asked for;
+ * - the `INSERT INTO "notified"` of `core/sql/record-notified.sql`: writes the ledger rows of the findings named;
  * - the `INSERT INTO "findings"`: writes one object under `findings/dt=<dt>/run=<run>/` holding the rows
  *   `detect` says the detection SQL yields for that partition (the test decides them: Athena is not run);
  * - `core/sql/findings-of-run.sql`: the rows stored under the partition asked for.
@@ -48,9 +49,10 @@ export function unquote(literal: string): string {
   return literal.slice(1, -1).replaceAll("''", "'");
 }
 
-export const KNOWN_IDS_SQL = compileNamedParams(readSql('core/sql/known-finding-ids.sql')).text;
+export const NOTIFIED_SQL = compileNamedParams(readSql('core/sql/notified-findings.sql')).text;
 export const READ_BACK_SQL = compileNamedParams(readSql('core/sql/findings-of-run.sql')).text;
 export const isInsert = (q: StartedQuery) => q.sql.startsWith('insert into "findings"');
+export const isLedgerInsert = (q: StartedQuery) => q.sql.startsWith('insert into "notified"');
 
 export interface FakeLakeOptions {
   /** The rows the detection SQL yields for a partition (what the INSERT writes). */
@@ -66,6 +68,12 @@ export interface FakeLakeOptions {
 export class FakeFindingsLake {
   readonly aws: FakeAws;
   private rows = new Map<string, readonly StoredFinding[]>();
+  private ledger = new Map<string, readonly StoredFinding[]>();
+
+  /** Finding ids the ledger says were notified. */
+  notifiedIds(): string[] {
+    return [...this.ledger.entries()].filter(([k]) => this.aws.objects.has(k)).flatMap(([, rows]) => rows.map((r) => r.finding_id));
+  }
 
   constructor(private readonly options: FakeLakeOptions) {
     this.aws = new FakeAws((q) => ({ runningPolls: options.runningPolls ?? 1, ...this.answer(q) }));
@@ -82,17 +90,26 @@ export class FakeFindingsLake {
     if (reason) return { state: 'FAILED', reason };
     const other = this.options.other?.(q);
     if (other) return other;
-    if (q.sql === KNOWN_IDS_SQL) {
+    if (q.sql === NOTIFIED_SQL) {
       const [from, to] = q.params.map(unquote) as [string, string];
-      const ids = [...this.aws.objects.keys()]
-        .filter((k) => k.startsWith('findings/'))
-        .filter((k) => {
+      const rows = [...this.ledger.entries()]
+        .filter(([k]) => this.aws.objects.has(k))
+        .filter(([k]) => {
           const dt = /dt=([^/]+)/.exec(k)![1]!;
           return dt >= from && dt <= to;
         })
-        .flatMap((k) => this.rows.get(k) ?? [])
-        .map((r) => [r.finding_id]);
-      return { columns: [{ name: 'finding_id', type: 'varchar' }], rows: ids };
+        .flatMap(([, rs]) => rs)
+        .map((r) => [r.detection, r.finding_id, JSON.stringify(r.event_uuids)]);
+      const columns = ['detection', 'finding_id', 'event_uuids'].map((name) => ({ name, type: 'varchar' }));
+      return { columns, rows };
+    }
+    if (isLedgerInsert(q)) {
+      // Partition values first (the engine's INSERT wrapper), then record-notified.sql's: notified_at, dt, run, ids.
+      const [dt, batch, , fromDt, run, ...ids] = q.params.map((p) => (p.startsWith("'") ? unquote(p) : p)) as string[];
+      const key = `notified/dt=${dt}/batch=${batch}/${q.id}.parquet`;
+      this.aws.objects.set(key, []);
+      this.ledger.set(key, this.stored(fromDt!, run!).filter((r) => ids.includes(r.finding_id)));
+      return { columns: [{ name: 'rows', type: 'bigint' }], rows: [] };
     }
     if (isInsert(q)) {
       const [dt, run] = q.params.slice(0, 2).map(unquote) as [string, string];

@@ -1,0 +1,67 @@
+/**
+ * Which findings are new, and the record that they were notified (schema/notified.ts explains why a
+ * ledger and not the findings table itself: a notification that fails must be retried, not forgotten).
+ */
+import { createHash } from 'node:crypto';
+import type { QueryEngine } from '../engines/query-engine.ts';
+import { addDays } from '../lake/layout.ts';
+import { notified } from '../schema/notified.ts';
+import type { Finding } from './findings.ts';
+import { bindNamedParams, compileNamedParams, sqlTimestamp, type SqlValue } from './sql-params.ts';
+import { readSql } from './sql-files.ts';
+
+export interface NotifiedSoFar {
+  readonly findingIds: ReadonlySet<string>;
+  /** Event uuids already reported, by detection. */
+  readonly uuidsByDetection: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** What the ledger holds for the days around `dt` (a window's findings can be reported a day apart). */
+export async function notifiedAround(engine: QueryEngine, dt: string): Promise<NotifiedSoFar> {
+  const q = compileNamedParams(readSql('core/sql/notified-findings.sql'));
+  const rows = await engine.select(q.text, bindNamedParams(q, { from_dt: addDays(dt, -1), to_dt: addDays(dt, 1) }));
+  const findingIds = new Set<string>();
+  const uuidsByDetection = new Map<string, Set<string>>();
+  for (const row of rows) {
+    findingIds.add(String(row.finding_id));
+    const detection = String(row.detection);
+    let uuids = uuidsByDetection.get(detection);
+    if (!uuids) uuidsByDetection.set(detection, (uuids = new Set()));
+    const list: unknown = typeof row.event_uuids === 'string' ? JSON.parse(row.event_uuids) : [];
+    if (Array.isArray(list)) for (const u of list) if (typeof u === 'string') uuids.add(u.toLowerCase());
+  }
+  return { findingIds, uuidsByDetection };
+}
+
+/**
+ * A finding is new unless it was notified already, or every event behind it was already reported by the
+ * same detection (Okta delivered an event again, and the copy arrived in the next hour).
+ */
+export function isNew(finding: Finding, so: NotifiedSoFar): boolean {
+  if (so.findingIds.has(finding.finding_id)) return false;
+  const reported = so.uuidsByDetection.get(finding.detection);
+  if (!reported || finding.event_uuids.length === 0) return true;
+  return finding.event_uuids.some((u) => !reported.has(u.toLowerCase()));
+}
+
+/**
+ * Records that `findings` were notified: call it after the notification succeeded. Each (dt, run) of the
+ * findings gets a ledger partition of its own, named by the ids it holds, so recording twice is harmless.
+ */
+export async function recordNotified(engine: QueryEngine, findings: readonly Finding[], now: () => Date): Promise<void> {
+  const byRun = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = `${f.dt}\u0000${f.run}`;
+    byRun.set(key, [...(byRun.get(key) ?? []), f]);
+  }
+  for (const group of byRun.values()) {
+    const { dt, run } = group[0]!;
+    const ids = [...new Set(group.map((f) => f.finding_id))].sort();
+    const batch = `${run}-${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 16)}`;
+    const values: Record<string, SqlValue> = { dt, run, notified_at: sqlTimestamp(now()) };
+    ids.forEach((id, i) => (values[`finding_id_${i}`] = id));
+    const text = readSql('core/sql/record-notified.sql').replace('{{finding_ids}}', () => ids.map((_, i) => `:finding_id_${i}`).join(', '));
+    const q = compileNamedParams(text);
+    await engine.replacePartition(notified, { dt, batch }, q.text, bindNamedParams(q, values));
+  }
+}
