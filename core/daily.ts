@@ -19,7 +19,7 @@ import type { QueryEngine, ResultRow } from '../engines/query-engine.ts';
 import { addDays, parseDay } from '../lake/layout.ts';
 import { activity as activityTable } from '../schema/activity.ts';
 import type { Detection, ThresholdValue } from './catalog.ts';
-import { runDetections, sqlTimestamp, type DetectionRunResult, type DetectionWindow } from './detection-run.ts';
+import { runDetections, sqlTimestamp, type DetectionRunResult, type DetectionWindow, type RunContext } from './detection-run.ts';
 import { isoTimestamp } from './findings.ts';
 import { bindNamedParams, compileNamedParams, type SqlValue } from './sql-params.ts';
 import { readSql } from './sql-files.ts';
@@ -54,14 +54,7 @@ export interface UserActivity {
   readonly batch: string;
 }
 
-export interface DailyChecksInput {
-  readonly engine: QueryEngine;
-  readonly catalog: readonly Detection[];
-  readonly thresholds: ReadonlyMap<string, Readonly<Record<string, ThresholdValue>>>;
-  /** Detection ids switched off by configuration. @default none */
-  readonly disabled?: ReadonlySet<string>;
-  readonly now: () => Date;
-}
+export type DailyChecksInput = RunContext;
 
 export interface DailySnapshotInput extends DailyChecksInput {
   /** The day, `YYYY-MM-DD` (UTC). */

@@ -4,7 +4,7 @@
  */
 import type { QueryEngine } from '../engines/query-engine.ts';
 import { findings as findingsTable } from '../schema/findings.ts';
-import type { Detection } from './catalog.ts';
+import type { Detection, ThresholdValue } from './catalog.ts';
 import { compareFindings, findingFromRow, type Finding } from './findings.ts';
 import { isNew, notifiedAround } from './notification-ledger.ts';
 import { bindNamedParams, compileNamedParams, sqlTimestamp, type SqlValue } from './sql-params.ts';
@@ -12,6 +12,16 @@ import { asSubquery, readSql } from './sql-files.ts';
 
 /** How many event uuids a finding keeps (the issue asks for at least 20). */
 export const MAX_EVENT_UUIDS = 100;
+
+/** What every run needs: the engine, the catalog with its settings, and the clock. */
+export interface RunContext {
+  readonly engine: QueryEngine;
+  readonly catalog: readonly Detection[];
+  readonly thresholds: ReadonlyMap<string, Readonly<Record<string, ThresholdValue>>>;
+  /** Detection ids switched off by configuration. @default none */
+  readonly disabled?: ReadonlySet<string>;
+  readonly now: () => Date;
+}
 
 export interface DetectionWindow {
   /** Start and end of the window the findings belong to, `YYYY-MM-DD HH:MM:SS.sss` UTC, end excluded. */

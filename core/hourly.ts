@@ -5,19 +5,11 @@
  * reports what it finds for the run hour's window; re-running an hour replaces that hour's findings
  * partition with the same finding ids.
  */
-import type { QueryEngine } from '../engines/query-engine.ts';
 import { addHours, hourStart, type Hour } from '../lake/layout.ts';
-import type { Detection, ThresholdValue } from './catalog.ts';
-import { runDetections, sqlTimestamp, type DetectionRunResult } from './detection-run.ts';
+import { runDetections, sqlTimestamp, type DetectionRunResult, type RunContext } from './detection-run.ts';
 
-export interface HourlyRunInput {
-  readonly engine: QueryEngine;
-  readonly catalog: readonly Detection[];
-  readonly thresholds: ReadonlyMap<string, Readonly<Record<string, ThresholdValue>>>;
-  /** Detection ids switched off by configuration. @default none */
-  readonly disabled?: ReadonlySet<string>;
+export interface HourlyRunInput extends RunContext {
   readonly hour: Hour;
-  readonly now: () => Date;
 }
 
 export const hourlyRunName = (hour: Hour): string => `hourly-${hour.hour}`;

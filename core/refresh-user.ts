@@ -13,8 +13,8 @@
 import { createHash } from 'node:crypto';
 import type { QueryEngine } from '../engines/query-engine.ts';
 import { addDays, dayOf, parseDay } from '../lake/layout.ts';
-import type { Detection, ThresholdValue } from './catalog.ts';
 import { readActivity, runDailyChecks, writeActivity, type UserActivity } from './daily.ts';
+import type { RunContext } from './detection-run.ts';
 import type { Finding } from './findings.ts';
 import { bindNamedParams, compileNamedParams } from './sql-params.ts';
 import { readSql } from './sql-files.ts';
@@ -47,16 +47,9 @@ export function parseUserRef(value: string): { readonly kind: 'id' | 'login'; re
 /** `refresh-` and the first 16 hex digits of sha256(user id): the activity batch and findings run of a refresh. */
 export const refreshRunName = (userId: string): string => `refresh-${createHash('sha256').update(userId, 'utf8').digest('hex').slice(0, 16)}`;
 
-export interface RefreshUserInput {
-  readonly engine: QueryEngine;
-  readonly catalog: readonly Detection[];
-  readonly thresholds: ReadonlyMap<string, Readonly<Record<string, ThresholdValue>>>;
-  /** Detection ids switched off by configuration. @default none */
-  readonly disabled?: ReadonlySet<string>;
+export interface RefreshUserInput extends RunContext {
   /** An Okta user id (`00u...`) or a login. */
   readonly user: string;
-  /** The clock: "today" is its UTC date. */
-  readonly now: () => Date;
   /**
    * The day to refresh, `YYYY-MM-DD`. A finding's escalation passes the day of its window: the hourly run of
    * 23:00 fires after midnight, when "today" is already the next day. @default today, by `now`
