@@ -20,10 +20,9 @@ import {
 import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client, type _Error as S3Error } from '@aws-sdk/client-s3';
 import type { SqlValue } from '../../core/sql-params.ts';
 import { partitionPath } from '../../lake/layout.ts';
-import type { TableDef } from '../../schema/types.ts';
 import { checkClearPartitions, type QueryEngine, type ResultRow, type ResultValue } from '../query-engine.ts';
 import { countPlaceholders, executionParameters } from './execution-parameters.ts';
-import { quoteIdent as quoteIdentifier, trinoType } from '../../schema/types.ts';
+import { quoteIdent as quoteIdentifier, trinoType, type TableDef } from '../../schema/types.ts';
 
 /** Structured log lines the engine emits (query ids, bytes scanned, throttling). */
 export type EngineLog = (message: string, fields: Record<string, unknown>) => void;
