@@ -19,10 +19,11 @@ import type { QueryEngine, ResultRow } from '../engines/query-engine.ts';
 import { addDays, parseDay } from '../lake/layout.ts';
 import { activity as activityTable } from '../schema/activity.ts';
 import type { Detection, ThresholdValue } from './catalog.ts';
-import { runDetections, sqlTimestamp, type DetectionRunResult, type DetectionWindow, type RunContext } from './detection-run.ts';
+import { runDetections, type DetectionRunResult, type DetectionWindow, type RunContext } from './detection-run.ts';
 import { isoTimestamp } from './findings.ts';
-import { bindNamedParams, compileNamedParams, type SqlValue } from './sql-params.ts';
-import { readSql } from './sql-files.ts';
+import { sqlTimestamp, type SqlValue } from './sql-params.ts';
+import { jsonListOf, numberOf, textOf } from './result-values.ts';
+import { boundSql } from './sql-files.ts';
 
 /** The activity batch and findings run of the nightly snapshot. */
 export const DAILY_BATCH = 'daily';
@@ -98,11 +99,7 @@ export function dailyParams(
 
 /** `snapshots/activity.sql` with its parameters: the activity rows of `day`, of every user or of one. */
 export function activityQuery(day: string, userId: string | null, computedAt: Date): { sql: string; params: SqlValue[] } {
-  const compiled = compileNamedParams(readSql('snapshots/activity.sql'));
-  return {
-    sql: compiled.text,
-    params: bindNamedParams(compiled, { day, user_id: userId, computed_at: sqlTimestamp(computedAt) }, 'snapshots/activity.sql'),
-  };
+  return boundSql('snapshots/activity.sql', { day, user_id: userId, computed_at: sqlTimestamp(computedAt) });
 }
 
 /** Computes the activity of `day` (every user, or one) and writes it as the activity partition `{dt: day, batch}`. */
@@ -138,8 +135,8 @@ export async function runDailySnapshot(input: DailySnapshotInput): Promise<Daily
   await writeActivity(engine, day, DAILY_BATCH, null, input.now);
   await engine.clearPartitions(activityTable, { dt: day }, { dt: day, batch: DAILY_BATCH });
 
-  const count = compileNamedParams(readSql('snapshots/activity-users.sql'));
-  const [row] = await engine.select(count.text, bindNamedParams(count, { dt: day, batch: DAILY_BATCH }));
+  const users = boundSql('snapshots/activity-users.sql', { dt: day, batch: DAILY_BATCH });
+  const [row] = await engine.select(users.sql, users.params);
   const result = await runDailyChecks({ ...input, day, userId: null, run: DAILY_RUN });
   return { ...result, day, users: Number(row?.users ?? 0) };
 }
@@ -149,43 +146,34 @@ export async function readActivity(
   engine: QueryEngine,
   range: { readonly fromDt: string; readonly toDt: string; readonly user?: string | null },
 ): Promise<UserActivity[]> {
-  const q = compileNamedParams(readSql('snapshots/activity-current.sql'));
-  const rows = await engine.select(q.text, bindNamedParams(q, { from_dt: range.fromDt, to_dt: range.toDt, user_id: range.user ?? null }));
+  const q = boundSql('snapshots/activity-current.sql', { from_dt: range.fromDt, to_dt: range.toDt, user_id: range.user ?? null });
+  const rows = await engine.select(q.sql, q.params);
   return rows.map(activityFromRow);
 }
-
-const text = (row: ResultRow, key: string): string => (row[key] === null || row[key] === undefined ? '' : String(row[key]));
-const count = (row: ResultRow, key: string): number => Number(row[key] ?? 0);
-const list = (row: ResultRow, key: string): string[] => {
-  const v = row[key];
-  if (typeof v !== 'string' || v === '') return [];
-  const parsed: unknown = JSON.parse(v);
-  return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : [];
-};
 
 /** A row of `snapshots/activity-current.sql` (arrays as JSON text) as a `UserActivity`. */
 export function activityFromRow(row: ResultRow): UserActivity {
   return {
-    user_id: text(row, 'user_id'),
-    login: text(row, 'login'),
-    display_name: text(row, 'display_name'),
-    event_count: count(row, 'event_count'),
-    sign_ins: count(row, 'sign_ins'),
-    sign_in_failures: count(row, 'sign_in_failures'),
-    mfa_used: count(row, 'mfa_used'),
-    mfa_failures: count(row, 'mfa_failures'),
-    distinct_ips: count(row, 'distinct_ips'),
-    ips: list(row, 'ips'),
-    countries: list(row, 'countries'),
-    asns: list(row, 'asns'),
-    user_agents: list(row, 'user_agents'),
-    devices: list(row, 'devices'),
-    apps: list(row, 'apps'),
-    admin_actions: count(row, 'admin_actions'),
-    first_seen: isoTimestamp(text(row, 'first_seen')),
-    last_seen: isoTimestamp(text(row, 'last_seen')),
-    computed_at: isoTimestamp(text(row, 'computed_at')),
-    dt: text(row, 'dt'),
-    batch: text(row, 'batch'),
+    user_id: textOf(row, 'user_id'),
+    login: textOf(row, 'login'),
+    display_name: textOf(row, 'display_name'),
+    event_count: numberOf(row, 'event_count'),
+    sign_ins: numberOf(row, 'sign_ins'),
+    sign_in_failures: numberOf(row, 'sign_in_failures'),
+    mfa_used: numberOf(row, 'mfa_used'),
+    mfa_failures: numberOf(row, 'mfa_failures'),
+    distinct_ips: numberOf(row, 'distinct_ips'),
+    ips: jsonListOf(row, 'ips'),
+    countries: jsonListOf(row, 'countries'),
+    asns: jsonListOf(row, 'asns'),
+    user_agents: jsonListOf(row, 'user_agents'),
+    devices: jsonListOf(row, 'devices'),
+    apps: jsonListOf(row, 'apps'),
+    admin_actions: numberOf(row, 'admin_actions'),
+    first_seen: isoTimestamp(textOf(row, 'first_seen')),
+    last_seen: isoTimestamp(textOf(row, 'last_seen')),
+    computed_at: isoTimestamp(textOf(row, 'computed_at')),
+    dt: textOf(row, 'dt'),
+    batch: textOf(row, 'batch'),
   };
 }

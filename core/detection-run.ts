@@ -8,7 +8,7 @@ import type { Detection, ThresholdValue } from './catalog.ts';
 import { compareFindings, findingFromRow, type Finding } from './findings.ts';
 import { isNew, notifiedAround } from './notification-ledger.ts';
 import { bindNamedParams, compileNamedParams, sqlTimestamp, type SqlValue } from './sql-params.ts';
-import { asSubquery, readSql } from './sql-files.ts';
+import { asSubquery, boundSql, readSql } from './sql-files.ts';
 
 /** How many event uuids a finding keeps (the issue asks for at least 20). */
 export const MAX_EVENT_UUIDS = 100;
@@ -47,7 +47,6 @@ export interface DetectionRunResult {
   readonly newFindings: readonly Finding[];
 }
 
-export { sqlTimestamp };
 
 /** The findings SQL of one detection, with its parameters in placeholder order. */
 export function findingsQuery(detection: Detection, input: Omit<DetectionRunInput, 'engine' | 'detections'>): { sql: string; params: SqlValue[] } {
@@ -79,8 +78,8 @@ export async function runDetections(input: DetectionRunInput): Promise<Detection
         `select ${Object.keys(findingsTable.columns).map((c) => `null as ${c}`).join(', ')} where false`;
   await engine.replacePartition(findingsTable, window.partition, union, branches.flatMap((b) => b.params));
 
-  const read = compileNamedParams(readSql('core/sql/findings-of-run.sql'));
-  const rows = await engine.select(read.text, bindNamedParams(read, window.partition));
+  const read = boundSql('core/sql/findings-of-run.sql', window.partition);
+  const rows = await engine.select(read.sql, read.params);
   const findings = rows.map(findingFromRow).sort(compareFindings);
   return { findings, newFindings: findings.filter((f) => isNew(f, notifiedSoFar)) };
 }

@@ -1,6 +1,7 @@
 /** A finding as the core hands it to notifiers and printers, read back from the `findings` table. */
 import type { ResultRow } from '../engines/query-engine.ts';
 import type { Severity } from './catalog.ts';
+import { jsonListOf, numberOf, textOf } from './result-values.ts';
 
 export interface Finding {
   readonly finding_id: string;
@@ -23,19 +24,6 @@ export interface Finding {
 
 const SEVERITY_RANK: Record<string, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3, INFO: 4 };
 
-const text = (row: ResultRow, key: string): string => {
-  const v = row[key];
-  if (v === null || v === undefined) return '';
-  return String(v);
-};
-
-const jsonList = (row: ResultRow, key: string): string[] => {
-  const v = row[key];
-  if (typeof v !== 'string' || v === '') return [];
-  const parsed: unknown = JSON.parse(v);
-  return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : [];
-};
-
 /** Timestamps as ISO-8601 UTC (`2026-11-25T04:00:00.000Z`), whichever engine's text form they came in. */
 export function isoTimestamp(value: string): string {
   if (value === '') return value;
@@ -45,22 +33,22 @@ export function isoTimestamp(value: string): string {
 
 export function findingFromRow(row: ResultRow): Finding {
   return {
-    finding_id: text(row, 'finding_id'),
-    detection: text(row, 'detection'),
-    title: text(row, 'title'),
-    severity: text(row, 'severity') as Severity,
-    entity: { type: text(row, 'entity_type'), id: text(row, 'entity_id') },
-    window_start: isoTimestamp(text(row, 'window_start')),
-    window_end: isoTimestamp(text(row, 'window_end')),
-    first_seen: isoTimestamp(text(row, 'first_seen')),
-    last_seen: isoTimestamp(text(row, 'last_seen')),
-    event_count: Number(row.event_count ?? 0),
-    event_uuids: jsonList(row, 'event_uuids'),
-    actors: jsonList(row, 'actors'),
-    ips: jsonList(row, 'ips'),
-    summary: text(row, 'summary'),
-    dt: text(row, 'dt'),
-    run: text(row, 'run'),
+    finding_id: textOf(row, 'finding_id'),
+    detection: textOf(row, 'detection'),
+    title: textOf(row, 'title'),
+    severity: textOf(row, 'severity') as Severity,
+    entity: { type: textOf(row, 'entity_type'), id: textOf(row, 'entity_id') },
+    window_start: isoTimestamp(textOf(row, 'window_start')),
+    window_end: isoTimestamp(textOf(row, 'window_end')),
+    first_seen: isoTimestamp(textOf(row, 'first_seen')),
+    last_seen: isoTimestamp(textOf(row, 'last_seen')),
+    event_count: numberOf(row, 'event_count'),
+    event_uuids: jsonListOf(row, 'event_uuids'),
+    actors: jsonListOf(row, 'actors'),
+    ips: jsonListOf(row, 'ips'),
+    summary: textOf(row, 'summary'),
+    dt: textOf(row, 'dt'),
+    run: textOf(row, 'run'),
   };
 }
 

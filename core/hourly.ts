@@ -6,7 +6,8 @@
  * partition with the same finding ids.
  */
 import { addHours, hourStart, type Hour } from '../lake/layout.ts';
-import { runDetections, sqlTimestamp, type DetectionRunResult, type RunContext } from './detection-run.ts';
+import { runDetections, type DetectionRunResult, type RunContext } from './detection-run.ts';
+import { sqlTimestamp } from './sql-params.ts';
 
 export interface HourlyRunInput extends RunContext {
   readonly hour: Hour;

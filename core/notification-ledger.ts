@@ -8,7 +8,8 @@ import { addDays } from '../lake/layout.ts';
 import { notified } from '../schema/notified.ts';
 import type { Finding } from './findings.ts';
 import { bindNamedParams, compileNamedParams, sqlTimestamp, type SqlValue } from './sql-params.ts';
-import { readSql } from './sql-files.ts';
+import { jsonListOf } from './result-values.ts';
+import { boundSql, readSql } from './sql-files.ts';
 
 export interface NotifiedSoFar {
   readonly findingIds: ReadonlySet<string>;
@@ -18,8 +19,8 @@ export interface NotifiedSoFar {
 
 /** What the ledger holds for the days around `dt` (a window's findings can be reported a day apart). */
 export async function notifiedAround(engine: QueryEngine, dt: string): Promise<NotifiedSoFar> {
-  const q = compileNamedParams(readSql('core/sql/notified-findings.sql'));
-  const rows = await engine.select(q.text, bindNamedParams(q, { from_dt: addDays(dt, -1), to_dt: addDays(dt, 1) }));
+  const q = boundSql('core/sql/notified-findings.sql', { from_dt: addDays(dt, -1), to_dt: addDays(dt, 1) });
+  const rows = await engine.select(q.sql, q.params);
   const findingIds = new Set<string>();
   const uuidsByDetection = new Map<string, Set<string>>();
   for (const row of rows) {
@@ -27,8 +28,7 @@ export async function notifiedAround(engine: QueryEngine, dt: string): Promise<N
     const detection = String(row.detection);
     let uuids = uuidsByDetection.get(detection);
     if (!uuids) uuidsByDetection.set(detection, (uuids = new Set()));
-    const list: unknown = typeof row.event_uuids === 'string' ? JSON.parse(row.event_uuids) : [];
-    if (Array.isArray(list)) for (const u of list) if (typeof u === 'string') uuids.add(u.toLowerCase());
+    for (const u of jsonListOf(row, 'event_uuids')) uuids.add(u.toLowerCase());
   }
   return { findingIds, uuidsByDetection };
 }

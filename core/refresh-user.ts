@@ -16,8 +16,7 @@ import { addDays, dayOf, parseDay } from '../lake/layout.ts';
 import { readActivity, runDailyChecks, writeActivity, type UserActivity } from './daily.ts';
 import type { RunContext } from './detection-run.ts';
 import type { Finding } from './findings.ts';
-import { bindNamedParams, compileNamedParams } from './sql-params.ts';
-import { readSql } from './sql-files.ts';
+import { boundSql } from './sql-files.ts';
 
 /** An Okta user id: `00u` and letters or digits (Okta's are 20 characters long). */
 const USER_ID = /^00u[A-Za-z0-9]{1,37}$/;
@@ -85,11 +84,8 @@ export async function refreshUser(input: RefreshUserInput): Promise<RefreshUserR
   const { engine } = input;
   const day = input.day === undefined ? dayOf(input.now()) : parseDay(input.day, 'refresh day');
 
-  const resolve = compileNamedParams(readSql('snapshots/resolve-user.sql'));
-  const [match] = await engine.select(
-    resolve.text,
-    bindNamedParams(resolve, { user: ref.value, day, from_dt: addDays(day, -RESOLVE_LOOKBACK_DAYS) }, 'snapshots/resolve-user.sql'),
-  );
+  const resolve = boundSql('snapshots/resolve-user.sql', { user: ref.value, day, from_dt: addDays(day, -RESOLVE_LOOKBACK_DAYS) });
+  const [match] = await engine.select(resolve.sql, resolve.params);
   if (!match || typeof match.user_id !== 'string' || match.user_id === '') {
     return { user: input.user, day, found: false, user_id: null, login: null, run: null, activity: null, findings: [], newFindings: [] };
   }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assetRoot } from './assets.ts';
+import { bindNamedParams, compileNamedParams, type CompiledSql, type SqlValue } from './sql-params.ts';
 
 const cache = new Map<string, string>();
 
@@ -13,6 +14,21 @@ export function readSql(path: string): string {
     cache.set(path, sql);
   }
   return sql;
+}
+
+const compiled = new Map<string, CompiledSql>();
+
+/**
+ * A query file with its `:name` parameters bound: the `?` text and the values in placeholder order, ready
+ * for `QueryEngine.select` or `replacePartition`. A missing parameter is an error naming the file.
+ */
+export function boundSql(path: string, values: Readonly<Record<string, SqlValue>>): { sql: string; params: SqlValue[] } {
+  let c = compiled.get(path);
+  if (c === undefined) {
+    c = compileNamedParams(readSql(path));
+    compiled.set(path, c);
+  }
+  return { sql: c.text, params: bindNamedParams(c, values, path) };
 }
 
 /** A query file's text ready to be nested: trailing semicolons and blank space removed. */
