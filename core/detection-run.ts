@@ -81,5 +81,8 @@ export async function runDetections(input: DetectionRunInput): Promise<Detection
   const read = boundSql('core/sql/findings-of-run.sql', window.partition);
   const rows = await engine.select(read.sql, read.params);
   const findings = rows.map(findingFromRow).sort(compareFindings);
-  return { findings, newFindings: findings.filter((f) => isNew(f, notifiedSoFar)) };
+  // Each id once: a partition read back while a concurrent re-run wrote it could hold a row twice.
+  const seen = new Set<string>();
+  const newFindings = findings.filter((f) => isNew(f, notifiedSoFar) && !seen.has(f.finding_id) && seen.add(f.finding_id));
+  return { findings, newFindings };
 }

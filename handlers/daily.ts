@@ -4,7 +4,7 @@
  * is notified; a retry reruns the same day, which replaces its partitions and notifies nothing twice.
  */
 import { runDailySnapshot } from '../core/daily.ts';
-import { countBy, uniqueFindings } from './hourly.ts';
+import { countBy } from './hourly.ts';
 import { recordNotified } from '../core/notification-ledger.ts';
 import type { Runtime } from './runtime.ts';
 import { dayBefore, scheduledTime } from './schedule.ts';
@@ -29,7 +29,7 @@ export async function dailyInvocation(runtime: Runtime, event: unknown, now: () 
     day,
     now,
   });
-  const fresh = uniqueFindings(result.newFindings);
+  const fresh = result.newFindings;
   runtime.log.info('daily snapshot done', {
     day,
     users: result.users,

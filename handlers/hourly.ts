@@ -4,7 +4,6 @@
  * notify the new ones. A failed query throws before anything is notified, so the invocation fails and
  * Lambda's async retry reruns the same hour.
  */
-import type { Finding } from '../core/findings.ts';
 import { runHourly } from '../core/hourly.ts';
 import { hourLabel } from '../lake/layout.ts';
 import { recordNotified } from '../core/notification-ledger.ts';
@@ -30,7 +29,7 @@ export async function hourlyInvocation(runtime: Runtime, event: unknown, now: ()
     hour,
     now,
   });
-  const fresh = uniqueFindings(result.newFindings);
+  const fresh = result.newFindings;
   runtime.log.info('hourly run done', {
     hour: hourLabel(hour),
     findings: result.findings.length,
@@ -41,12 +40,6 @@ export async function hourlyInvocation(runtime: Runtime, event: unknown, now: ()
   // Only once the notification went out: a retry after a failed one notifies again (at least once).
   await recordNotified(runtime.engine, fresh, now);
   return { hour: hourLabel(hour), findings: result.findings.length, notified: fresh.map((f) => f.finding_id) };
-}
-
-/** Each finding id once (a partition read back while a concurrent rerun wrote it could hold a row twice). */
-export function uniqueFindings(findings: readonly Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => !seen.has(f.finding_id) && seen.add(f.finding_id));
 }
 
 export const countBy = (values: readonly string[]): Record<string, number> => {

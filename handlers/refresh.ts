@@ -18,7 +18,6 @@
 import { refreshUser, InvalidUserError } from '../core/refresh-user.ts';
 import { dayOf, parseIsoInstant } from '../lake/layout.ts';
 import { FINDING_EVENT } from './env.ts';
-import { uniqueFindings } from './hourly.ts';
 import { recordNotified } from '../core/notification-ledger.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -109,7 +108,7 @@ export async function refreshInvocation(runtime: Runtime, event: unknown, now: (
     }
     throw e;
   }
-  const fresh = uniqueFindings(result.newFindings);
+  const fresh = result.newFindings;
   runtime.log.info('refresh done', {
     user: request.user,
     via: request.via,
