@@ -23,3 +23,9 @@ export function detectionSettings(configPath: string | undefined): Pick<LocalLak
     throw e;
   }
 }
+
+/** The lake folder of a command that reads an existing lake; the error says what to do first. */
+export function existingLakeDir(dir: string): string {
+  if (!existsSync(dir)) throw new UsageError(`lake folder ${dir} does not exist (ingest something first)`);
+  return dir;
+}

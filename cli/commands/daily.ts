@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { InvalidUserError } from '../../core/refresh-user.ts';
 import { parseDay } from '../../lake/layout.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
-import { detectionSettings } from '../lake-options.ts';
+import { detectionSettings, existingLakeDir } from '../lake-options.ts';
 import { findingJson, findingLines, table, type Io } from '../output.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -21,8 +20,7 @@ function parsedDay(value: string): string {
 }
 
 async function openExisting(args: LakeArgs): Promise<LocalLake> {
-  if (!existsSync(args.lake)) throw new UsageError(`lake folder ${args.lake} does not exist (ingest something first)`);
-  return LocalLake.open(args.lake, detectionSettings(args.config));
+  return LocalLake.open(existingLakeDir(args.lake), detectionSettings(args.config));
 }
 
 export async function snapshotCommand(io: Io, args: LakeArgs & { day: string }): Promise<void> {

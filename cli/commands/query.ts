@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { bindNamedParams, compileNamedParams, type SqlValue } from '../../core/sql-params.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
+import { existingLakeDir } from '../lake-options.ts';
 import { table, type Io } from '../output.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -29,7 +30,6 @@ export function parseParams(pairs: readonly string[] = []): Record<string, SqlVa
 export async function queryCommand(io: Io, args: QueryArgs): Promise<void> {
   if ((args.sql === undefined) === (args.file === undefined)) throw new UsageError('query needs the SQL text or --file <path>, not both');
   if (args.file !== undefined && !existsSync(args.file)) throw new UsageError(`SQL file ${args.file} does not exist`);
-  if (!existsSync(args.lake)) throw new UsageError(`lake folder ${args.lake} does not exist (ingest something first)`);
   const sql = args.sql ?? readFileSync(args.file!, 'utf8');
   const compiled = compileNamedParams(sql.trim().replace(/;+\s*$/, ''));
   let params: SqlValue[];
@@ -38,7 +38,7 @@ export async function queryCommand(io: Io, args: QueryArgs): Promise<void> {
   } catch (e) {
     throw new UsageError(`${(e as Error).message} (pass them as --param name=value)`);
   }
-  const lake = await LocalLake.open(args.lake);
+  const lake = await LocalLake.open(existingLakeDir(args.lake));
   try {
     const rows = await lake.engine.select(compiled.text, params);
     if (args.json) io.out(JSON.stringify({ rows }));
