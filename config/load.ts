@@ -8,7 +8,7 @@
  *
  * This module reads no file and no environment itself: `main.ts` does, and hands both in, so tests pass
  * plain objects. Every problem is reported at once, one line per field:
- * `config field "okta.eventSourceName": value "bad name!" must be 1-75 characters of [A-Za-z0-9._-]`.
+ * `config field "okta.eventSourceName": value "bad name!" must be 1-75 characters of [A-Za-z0-9._] ...`.
  */
 import type { z } from 'zod';
 import { configSchema, EXAMPLE_CONFIG, type OktaLakeConfig } from './schema.ts';

@@ -23,7 +23,19 @@ const intIn = (min: number, max: number, rule = `must be a whole number from ${m
   z.int({ error: rule }).min(min, { error: rule }).max(max, { error: rule });
 const bool = (rule = 'must be true or false') => z.boolean({ error: rule });
 
-const EVENT_SOURCE_RULE = 'must be 1-75 characters of [A-Za-z0-9._-]';
+/** The default event source name: `okta_log_lake` (see `EVENT_SOURCE_NAME_PATTERN` for why not `okta-log-lake`). */
+export const DEFAULT_EVENT_SOURCE_NAME = 'okta_log_lake';
+
+/**
+ * The event source name both Okta and the okta Terraform provider accept. Okta's API takes
+ * `^[\.\-_A-Za-z0-9]{1,75}$` (hyphen included), but okta/okta 4.20.0 (what @cdktf/provider-okta 14.1.1 wraps)
+ * validates `settings.event_source_name` with the Go raw string `^[\\.\\-_A-Za-z0-9]{1,75}$`
+ * (`okta/resource_okta_log_stream.go`, unchanged up to 6.12): there `\\-_` is a RANGE from `\` to `_`, so the
+ * provider refuses a hyphen at plan time. The intersection of the two is letters, digits, `.` and `_`.
+ */
+export const EVENT_SOURCE_NAME_PATTERN = /^[A-Za-z0-9._]{1,75}$/;
+export const EVENT_SOURCE_RULE =
+  'must be 1-75 characters of [A-Za-z0-9._] with no "-" (Okta accepts a hyphen, but the okta Terraform provider refuses one at plan time; use okta_log_lake rather than okta-log-lake)';
 const ORG_RULE = "must be the Okta org's subdomain (acme for acme.okta.com): 1-63 characters of [A-Za-z0-9-], not starting with -";
 const BASE_URL_RULE = 'must be the domain of the Okta org without the org name or https:// (okta.com, oktapreview.com, okta-emea.com)';
 const STREAM_NAME_RULE = 'must be 1-100 characters without control characters';
@@ -48,7 +60,7 @@ const isCalendarDay = (v: string) => {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
 };
 
-const eventSourceName = str(EVENT_SOURCE_RULE).regex(/^[A-Za-z0-9._-]{1,75}$/, { error: EVENT_SOURCE_RULE });
+const eventSourceName = str(EVENT_SOURCE_RULE).regex(EVENT_SOURCE_NAME_PATTERN, { error: EVENT_SOURCE_RULE });
 
 const okta = z.strictObject(
   {
@@ -64,8 +76,8 @@ const okta = z.strictObject(
       .max(100, { error: STREAM_NAME_RULE })
       .regex(/^[^\p{Cc}]+$/u, { error: STREAM_NAME_RULE })
       .default('okta-log-lake'),
-    /** Event source name in EventBridge; cannot change after the stream is created. @default okta-log-lake */
-    eventSourceName: eventSourceName.default('okta-log-lake'),
+    /** Event source name in EventBridge; cannot change after the stream is created. @default okta_log_lake */
+    eventSourceName: eventSourceName.default(DEFAULT_EVENT_SOURCE_NAME),
   },
   { error: 'must be an object with orgName (and optionally baseUrl, logStreamName, eventSourceName)' },
 );
@@ -246,7 +258,7 @@ export type OktaLakeConfigInput = z.input<typeof configSchema>;
  * newcomer the whole plan. They deploy nowhere useful (the org `example` is not yours).
  */
 export const EXAMPLE_CONFIG: OktaLakeConfigInput = {
-  okta: { orgName: 'example', baseUrl: 'okta.com', logStreamName: 'okta-log-lake', eventSourceName: 'okta-log-lake' },
+  okta: { orgName: 'example', baseUrl: 'okta.com', logStreamName: 'okta-log-lake', eventSourceName: DEFAULT_EVENT_SOURCE_NAME },
   aws: { region: 'us-east-1' },
   namePrefix: 'okta-lake',
   tags: { project: 'okta-log-lake' },

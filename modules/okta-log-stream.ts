@@ -8,21 +8,20 @@
  */
 import { Construct } from 'constructs';
 import { LogStream } from '@cdktf/provider-okta/lib/log-stream/index.js';
+import { EVENT_SOURCE_NAME_PATTERN, EVENT_SOURCE_RULE } from '../config/schema.ts';
 
 export interface OktaLogStreamProps {
   /** Okta org name (the subdomain), part of the partner event source name. */
   readonly orgName: string;
   /** Name of the log stream in the Okta Admin Console. */
   readonly name: string;
-  /** Event source name in EventBridge: 1-75 characters of `[A-Za-z0-9._-]`. */
+  /** Event source name in EventBridge: 1-75 characters of `[A-Za-z0-9._]` (no `-`: see `EVENT_SOURCE_NAME_PATTERN`). */
   readonly eventSourceName: string;
   /** AWS account that receives the events (12 digits, or a reference to the caller identity). */
   readonly accountId: string;
   /** AWS region that receives the events; one Okta Log Streaming supports. */
   readonly region: string;
 }
-
-const EVENT_SOURCE_NAME = /^[A-Za-z0-9._-]{1,75}$/;
 
 export class OktaLogStream extends Construct {
   readonly logStream: LogStream;
@@ -31,8 +30,8 @@ export class OktaLogStream extends Construct {
 
   constructor(scope: Construct, id: string, props: OktaLogStreamProps) {
     super(scope, id);
-    if (!EVENT_SOURCE_NAME.test(props.eventSourceName)) {
-      throw new Error(`OktaLogStream: eventSourceName "${props.eventSourceName}" must be 1-75 characters of [A-Za-z0-9._-]`);
+    if (!EVENT_SOURCE_NAME_PATTERN.test(props.eventSourceName)) {
+      throw new Error(`OktaLogStream: eventSourceName "${props.eventSourceName}" ${EVENT_SOURCE_RULE}`);
     }
     this.partnerEventSourceName = `aws.partner/okta.com/${props.orgName}/${props.eventSourceName}`;
     this.logStream = new LogStream(this, 'stream', {

@@ -1,5 +1,5 @@
 /**
- * Providers and state: `hashicorp/aws` and `okta/okta`, both fully qualified so `terraform` and `tofu` resolve
+ * Providers and state: `hashicorp/aws`, `okta/okta` and `hashicorp/time`, all fully qualified so `terraform` and `tofu` resolve
  * the same plugins, and an optional S3 backend.
  *
  * The Okta API token is not configured here: the okta provider reads `OKTA_API_TOKEN` from the environment
@@ -9,10 +9,12 @@ import { LocalBackend, S3Backend, TerraformStack, type TerraformBackend } from '
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { OktaProvider } from '@cdktf/provider-okta/lib/provider/index.js';
+import { TimeProvider } from '@cdktf/provider-time/lib/provider/index.js';
 import type { OktaLakeConfig } from '../config/schema.ts';
 
 export const AWS_PROVIDER_SOURCE = 'hashicorp/aws';
 export const OKTA_PROVIDER_SOURCE = 'okta/okta';
+export const TIME_PROVIDER_SOURCE = 'hashicorp/time';
 
 export interface LakeProvidersProps {
   readonly config: OktaLakeConfig;
@@ -21,6 +23,8 @@ export interface LakeProvidersProps {
 export class LakeProviders extends Construct {
   readonly aws: AwsProvider;
   readonly okta: OktaProvider;
+  /** `hashicorp/time`, for the wait between the Okta log stream and the partner bus (see partner-bus.ts). */
+  readonly time: TimeProvider;
   readonly backend: TerraformBackend;
 
   constructor(scope: Construct, id: string, props: LakeProvidersProps) {
@@ -33,10 +37,12 @@ export class LakeProviders extends Construct {
       ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: { ...config.tags } }] } : {}),
     });
     this.okta = new OktaProvider(this, 'okta', { orgName: config.okta.orgName, baseUrl: config.okta.baseUrl });
+    this.time = new TimeProvider(this, 'time');
     // The prebuilt aws provider declares the short source "aws" (registry.terraform.io/hashicorp/aws for
     // terraform, but not necessarily for other tools); name it in full.
     stack.addOverride(`terraform.required_providers.aws.source`, AWS_PROVIDER_SOURCE);
     stack.addOverride(`terraform.required_providers.okta.source`, OKTA_PROVIDER_SOURCE);
+    stack.addOverride(`terraform.required_providers.time.source`, TIME_PROVIDER_SOURCE);
 
     if (config.backend) {
       const b = config.backend;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../modules/lambda/bundle.ts';
 import { ConfigError, ENV_OVERRIDES, resolveConfig, type ConfigSources } from '../../config/load.ts';
 import { OKTA_LOG_STREAM_REGIONS } from '../../config/regions.ts';
-import { EXAMPLE_CONFIG } from '../../config/schema.ts';
+import { DEFAULT_EVENT_SOURCE_NAME, EVENT_SOURCE_NAME_PATTERN, EVENT_SOURCE_RULE, EXAMPLE_CONFIG } from '../../config/schema.ts';
 
 const MINIMAL = { okta: { orgName: 'acme' }, aws: { region: 'eu-west-1' } };
 
@@ -28,7 +28,7 @@ describe('config: values that synth accepts', () => {
   it('fills every default around the two required fields', () => {
     const { config } = resolveConfig({ file: file(MINIMAL), env: {} });
 
-    expect(config.okta).toEqual({ orgName: 'acme', baseUrl: 'okta.com', logStreamName: 'okta-log-lake', eventSourceName: 'okta-log-lake' });
+    expect(config.okta).toEqual({ orgName: 'acme', baseUrl: 'okta.com', logStreamName: 'okta-log-lake', eventSourceName: 'okta_log_lake' });
     expect(config.namePrefix).toBe('okta-lake');
     expect(config.firehose).toEqual({ bufferingIntervalSeconds: 300, bufferingSizeMb: 128 });
     expect(config.schedules).toEqual({ enabled: true, hourlyMinute: 20, dailyAt: '00:30' });
@@ -55,11 +55,11 @@ describe('config: values that synth accepts', () => {
   it('reads the cdktf context, which overrides the file field by field', () => {
     const { config } = resolveConfig({
       file: file({ ...MINIMAL, firehose: { bufferingIntervalSeconds: 120 } }),
-      context: { okta: { eventSourceName: 'from-context' }, firehose: { bufferingSizeMb: 64 } },
+      context: { okta: { eventSourceName: 'from_context' }, firehose: { bufferingSizeMb: 64 } },
       env: {},
     });
 
-    expect(config.okta).toMatchObject({ orgName: 'acme', eventSourceName: 'from-context' });
+    expect(config.okta).toMatchObject({ orgName: 'acme', eventSourceName: 'from_context' });
     expect(config.firehose).toEqual({ bufferingIntervalSeconds: 120, bufferingSizeMb: 64 });
   });
 
@@ -74,7 +74,7 @@ describe('config: values that synth accepts', () => {
       file: file(MINIMAL),
       env: {
         OKTA_LAKE_REGION: 'us-west-2',
-        OKTA_LAKE_EVENT_SOURCE_NAME: 'from-env',
+        OKTA_LAKE_EVENT_SOURCE_NAME: 'from_env',
         OKTA_LAKE_BUFFERING_INTERVAL_SECONDS: '600',
         OKTA_LAKE_HOURLY_MINUTE: '25',
         OKTA_LAKE_FINDING_EMAILS: 'a@example.com, b@example.com',
@@ -86,7 +86,7 @@ describe('config: values that synth accepts', () => {
     });
 
     expect(config.aws.region).toBe('us-west-2');
-    expect(config.okta.eventSourceName).toBe('from-env');
+    expect(config.okta.eventSourceName).toBe('from_env');
     expect(config.firehose.bufferingIntervalSeconds).toBe(600);
     expect(config.schedules).toMatchObject({ hourlyMinute: 25, enabled: false });
     expect(config.notifications.findingEmails).toEqual(['a@example.com', 'b@example.com']);
@@ -112,17 +112,38 @@ describe('config: values that synth accepts', () => {
 });
 
 describe('config: a bad value names the field, the value and the rule', () => {
-  it('rejects an event source name outside [A-Za-z0-9._-]', () => {
+  it('rejects an event source name outside [A-Za-z0-9._]', () => {
     const out = problems({ file: file({ ...MINIMAL, okta: { orgName: 'acme', eventSourceName: 'bad name!' } }), env: {} });
 
-    expect(out).toEqual(['config field "okta.eventSourceName": value "bad name!" must be 1-75 characters of [A-Za-z0-9._-]']);
+    expect(out).toEqual([`config field "okta.eventSourceName": value "bad name!" ${EVENT_SOURCE_RULE}`]);
+  });
+
+  it('rejects a hyphen in the event source name, saying the okta provider (not Okta) refuses it', () => {
+    const out = problems({ file: file({ ...MINIMAL, okta: { orgName: 'acme', eventSourceName: 'okta-log-lake' } }), env: {} });
+
+    expect(out).toHaveLength(1);
+    expect(out[0]).toContain('config field "okta.eventSourceName": value "okta-log-lake" must be 1-75 characters of [A-Za-z0-9._] with no "-"');
+    expect(out[0]).toContain('the okta Terraform provider refuses one at plan time');
+  });
+
+  it("accepts only names the okta provider's own validator accepts, the default among them", () => {
+    // okta/okta 4.20.0, okta/resource_okta_log_stream.go, the Go raw string verbatim. JavaScript reads the class as
+    // Go's RE2 does: a backslash, a dot, and the RANGE from backslash to underscore (which leaves out the hyphen).
+    const providerValidator = new RegExp(String.raw`^[\\.\\-_A-Za-z0-9]{1,75}$`);
+    const candidates = ['okta_log_lake', 'okta-log-lake', 'a.b_c', 'Z9', 'x'.repeat(75), 'a^b', 'a]b'];
+
+    expect(providerValidator.test(DEFAULT_EVENT_SOURCE_NAME)).toBe(true);
+    expect(providerValidator.test('okta-log-lake')).toBe(false);
+    for (const name of candidates) {
+      if (EVENT_SOURCE_NAME_PATTERN.test(name)) expect(providerValidator.test(name), name).toBe(true);
+    }
   });
 
   it('rejects an event source name longer than 75 characters', () => {
     const long = 'a'.repeat(76);
     const out = problems({ file: file({ ...MINIMAL, okta: { orgName: 'acme', eventSourceName: long } }), env: {} });
 
-    expect(out).toEqual([`config field "okta.eventSourceName": value "${long}" must be 1-75 characters of [A-Za-z0-9._-]`]);
+    expect(out).toEqual([`config field "okta.eventSourceName": value "${long}" ${EVENT_SOURCE_RULE}`]);
   });
 
   it('rejects a region Okta cannot stream to, listing the ones it can', () => {

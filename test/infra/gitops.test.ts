@@ -90,18 +90,18 @@ describe('npm run synth', () => {
     const bad = synth({}, cwd);
 
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain('config field "okta.eventSourceName": value "bad name!" must be 1-75 characters of [A-Za-z0-9._-]');
+    expect(bad.stderr).toContain('config field "okta.eventSourceName": value "bad name!" must be 1-75 characters of [A-Za-z0-9._] with no "-"');
   });
 
   it('reads the config file of the working directory and the environment overrides', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'okta-lake-cwd-'));
     writeFileSync(join(cwd, 'okta-lake.config.json'), JSON.stringify({ okta: { orgName: 'acme' }, aws: { region: 'eu-west-1' } }));
-    const run = synth({ OKTA_LAKE_EVENT_SOURCE_NAME: 'from-env', OKTA_API_TOKEN: 'tok-123-secret' }, cwd);
+    const run = synth({ OKTA_LAKE_EVENT_SOURCE_NAME: 'from_env', OKTA_API_TOKEN: 'tok-123-secret' }, cwd);
     const text = readFileSync(join(run.out, 'stacks/okta-log-lake/cdk.tf.json'), 'utf8');
 
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toBe('');
-    expect(text).toContain('"name": "aws.partner/okta.com/acme/from-env"');
+    expect(text).toContain('"name": "aws.partner/okta.com/acme/from_env"');
     expect(text).not.toContain('tok-123-secret');
   });
 });

@@ -17,7 +17,7 @@ export const FIXTURE_ENTRY = resolve(HERE, 'fixtures/handler.ts');
 
 /** A config unlike the example, so assertions show values come from the config. */
 export const TEST_CONFIG = {
-  okta: { orgName: 'acme', baseUrl: 'oktapreview.com', logStreamName: 'Acme lake', eventSourceName: 'acme-okta-lake' },
+  okta: { orgName: 'acme', baseUrl: 'oktapreview.com', logStreamName: 'Acme lake', eventSourceName: 'acme_okta_lake' },
   aws: { region: 'eu-west-1' },
   namePrefix: 'acme-lake',
   tags: { team: 'identity-security' },
