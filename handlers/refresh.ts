@@ -4,7 +4,8 @@
  *
  * - a finding event (`source` okta-log-lake, `detail-type` Okta Detection Finding) put on the bus by any run;
  *   the user is `detail.entity.id` when `detail.entity.type` is `user`. This is the near-time escalation: a
- *   rule on those events invokes this function;
+ *   rule on those events puts them on a FIFO queue (one message group), and the queue invokes this function
+ *   with one SQS record at a time, so refreshes never overlap (modules/findings.ts says why);
  * - a direct invocation `{"user": "<login or Okta user id>"}` (an analyst, a runbook step, a test).
  *
  * How the escalation loop ends: the findings a refresh writes belong to the run `refresh-<hash>`, and they are
@@ -131,4 +132,39 @@ export async function refreshInvocation(runtime: Runtime, event: unknown, now: (
     findings: result.findings.length,
     notified: fresh.map((f) => f.finding_id),
   };
+}
+
+/** An SQS event as a Lambda event source mapping delivers it. */
+interface SqsEventShape {
+  readonly Records: readonly { readonly eventSource?: unknown; readonly messageId?: unknown; readonly body?: unknown }[];
+}
+
+const isSqsEvent = (event: unknown): event is SqsEventShape =>
+  typeof event === 'object' &&
+  event !== null &&
+  Array.isArray((event as { Records?: unknown }).Records) &&
+  (event as SqsEventShape).Records.every((r) => typeof r === 'object' && r !== null && r.eventSource === 'aws:sqs');
+
+/** The finding events inside an SQS event (each record's body is one EventBridge event, as the rule put it). */
+export function sqsBodies(event: SqsEventShape): unknown[] {
+  return event.Records.map((record) => {
+    if (typeof record.body !== 'string') throw new Error(`refresh-user: SQS message ${String(record.messageId)} has no body`);
+    try {
+      return JSON.parse(record.body) as unknown;
+    } catch (e) {
+      throw new Error(`refresh-user: SQS message ${String(record.messageId)} is not JSON (${(e as Error).message})`);
+    }
+  });
+}
+
+/**
+ * What the function's entry point runs: an SQS event from the escalation queue (one refresh per record, in
+ * order; a failure throws, so the message is received again and, after its last receive, dead-lettered), or a
+ * single event (a direct invocation).
+ */
+export async function refreshEntry(runtime: Runtime, event: unknown, now: () => Date): Promise<RefreshInvocationResult | RefreshInvocationResult[]> {
+  if (!isSqsEvent(event)) return refreshInvocation(runtime, event, now);
+  const results: RefreshInvocationResult[] = [];
+  for (const body of sqsBodies(event)) results.push(await refreshInvocation(runtime, body, now));
+  return results;
 }

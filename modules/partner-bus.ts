@@ -51,12 +51,15 @@ export class PartnerEventRouting extends Construct {
   readonly target: CloudwatchEventTarget;
   readonly deadLetterQueue: EncryptedQueue;
   readonly role: ServiceRole;
+  /** `aws.partner/okta.com/<org>/<eventSourceName>`, the source of every event on the bus. */
+  readonly partnerEventSourceName: string;
   /** The wait between the log stream and the bus. */
   readonly partnerSourceWait: Sleep;
 
   constructor(scope: Construct, id: string, props: PartnerEventRoutingProps) {
     super(scope, id);
     const source = props.logStream.partnerEventSourceName;
+    this.partnerEventSourceName = source;
     this.partnerSourceWait = new Sleep(this, 'partner-source-wait', {
       createDuration: props.partnerSourceWait ?? '60s',
       // A new stream (a changed setting replaces it) waits again before its bus.
@@ -79,7 +82,7 @@ export class PartnerEventRouting extends Construct {
     this.deadLetterQueue = new EncryptedQueue(this, 'dlq', { name: `${props.namePrefix}-okta-events-dlq`, key: props.key });
     this.deadLetterQueue.allowServiceToSend('events.amazonaws.com', this.rule.arn);
     // EventBridge encrypts DLQ messages with the queue's key itself (no role), hence a key policy statement.
-    props.key.allowService('EventBridgeUseKeyForDeadLetterQueue', 'events.amazonaws.com');
+    props.key.allowService('EventBridgeUseKeyForQueues', 'events.amazonaws.com');
 
     this.role = new ServiceRole(this, 'role', {
       name: `${props.namePrefix}-okta-events-to-firehose`,

@@ -159,12 +159,13 @@ export class OktaLogLakeStack extends TerraformStack {
       POWERTOOLS_SERVICE_NAME,
       LOG_LEVEL: 'INFO',
     };
-    const specs: Record<HandlerName, { id: string; description: string; timeout: number; reserved?: number; maxAge: number; writes: string[] }> = {
+    // No reserved concurrency: AWS only lets a reservation leave 100 executions unreserved, and new accounts start
+    // with a quota of 10. Refreshes run one at a time through the escalation FIFO queue instead (findings.ts).
+    const specs: Record<HandlerName, { id: string; description: string; timeout: number; maxAge: number; writes: string[] }> = {
       hourlyDetections: {
         id: 'hourly-detections',
         description: 'Runs the hourly detections over the previous arrival hour of Okta events',
         timeout: 600,
-        reserved: 1,
         maxAge: 3 * 3600,
         writes: [findings.name, notified.name],
       },
@@ -172,7 +173,6 @@ export class OktaLogLakeStack extends TerraformStack {
         id: 'daily-snapshot',
         description: 'Writes the per-user activity snapshot of the previous day and runs the daily detections',
         timeout: 900,
-        reserved: 1,
         maxAge: 6 * 3600,
         writes: [findings.name, activity.name, notified.name],
       },
@@ -180,9 +180,6 @@ export class OktaLogLakeStack extends TerraformStack {
         id: 'refresh-user',
         description: "Re-runs one user's activity snapshot and checks at once (a finding about the user, or on demand)",
         timeout: 300,
-        // One at a time: two refreshes of one user racing would both see a finding as new and notify it twice.
-        // Events that arrive meanwhile are throttled and retried by Lambda's async queue (up to maxAge).
-        reserved: 1,
         maxAge: 3600,
         writes: [findings.name, activity.name, notified.name],
       },
@@ -206,7 +203,6 @@ export class OktaLogLakeStack extends TerraformStack {
         environment,
         timeoutSeconds: spec.timeout,
         memoryMb: 512,
-        ...(spec.reserved !== undefined ? { reservedConcurrency: spec.reserved } : {}),
         logRetentionDays: config.retentionDays.logs,
         maxEventAgeSeconds: spec.maxAge,
       });
@@ -255,6 +251,7 @@ export class OktaLogLakeStack extends TerraformStack {
       functions: Object.values(functions),
       queues: {
         'okta-events-dlq': this.routing.deadLetterQueue,
+        'refresh-requests-dlq': this.findingsOut.escalationQueues!.deadLetters,
         ...Object.fromEntries(Object.values(functions).map((f) => [`${f.node.id}-failures`, f.failureQueue])),
       },
     });

@@ -1,8 +1,11 @@
 /**
- * Watchdog: CloudWatch alarms, all publishing to an encrypted ops topic.
+ * Watchdog: CloudWatch alarms, all publishing to an encrypted ops topic. Every alarm watches a metric of
+ * `alarm-metrics.ts`, with the dimensions AWS publishes it with.
  *
- * - Okta silent: the partner rule matched no event for `silenceMinutes`. Okta switches a stream off after its
+ * - Okta silent: the partner source sent no event for `silenceMinutes`. Okta switches a stream off after its
  *   target fails twice, and sends nothing for an empty org either; missing data counts as breaching.
+ * - The partner rule: deliveries to Firehose that failed for good, and failed ones that could not even be put
+ *   in the DLQ (those events are lost: EventBridge keeps no copy, and Firehose never saw them).
  * - Firehose: records that failed Parquet conversion, and data freshness (oldest record not yet delivered)
  *   beyond a buffer interval plus slack.
  * - Lambda errors, per function.
@@ -10,6 +13,7 @@
  */
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
+import { ALARM_METRICS, type AlarmMetricName, type DimensionsOf } from './alarm-metrics.ts';
 import { arn, type DeployEnv } from './deploy-env.ts';
 import type { EventsDeliveryStream } from './firehose.ts';
 import type { LakeKey } from './kms.ts';
@@ -53,32 +57,29 @@ export class Watchdog extends Construct {
     });
     this.topic.allowCloudWatchAlarms(props.env.accountId, arn(props.env, 'cloudwatch', `alarm:${alarmPrefix}*`));
     const actions = { alarmActions: [this.topic.arn], okActions: [this.topic.arn] };
-    const alarm = (cid: string, cfg: Omit<ConstructorParameters<typeof CloudwatchMetricAlarm>[2], 'alarmActions' | 'okActions'>) => {
-      const a = new CloudwatchMetricAlarm(this, cid, { ...cfg, ...actions });
+    type AlarmSettings = Omit<ConstructorParameters<typeof CloudwatchMetricAlarm>[2], 'alarmActions' | 'okActions' | 'namespace' | 'metricName' | 'dimensions'>;
+    const alarm = <M extends AlarmMetricName>(cid: string, metric: M, dimensions: DimensionsOf<M>, cfg: AlarmSettings) => {
+      const { namespace, metricName } = ALARM_METRICS[metric];
+      const a = new CloudwatchMetricAlarm(this, cid, { ...cfg, namespace, metricName, dimensions: { ...dimensions }, ...actions });
       this.alarms.push(a);
       return a;
     };
 
-    alarm('okta-silent', {
+    alarm('okta-silent', 'partnerEventsIngested', { EventSourceName: props.routing.partnerEventSourceName }, {
       alarmName: `${alarmPrefix}okta-silent`,
-      alarmDescription: `No Okta System Log event reached the partner bus for ${props.silenceMinutes} minutes. Check the log stream in Okta (Reports > Log Streaming): Okta deactivates a stream whose target fails.`,
-      namespace: 'AWS/Events',
-      metricName: 'MatchedEvents',
-      dimensions: { EventBusName: props.routing.bus.name, RuleName: props.routing.rule.name },
+      alarmDescription: `No Okta System Log event reached EventBridge from the partner source for ${props.silenceMinutes} minutes. Check the log stream in Okta (Reports > Log Streaming): Okta deactivates a stream whose target fails.`,
       statistic: 'Sum',
       period: props.silenceMinutes * 60,
       evaluationPeriods: 1,
       threshold: 1,
       comparisonOperator: 'LessThanThreshold',
+      // AWS publishes no data point for a minute without events: missing data is the silence itself.
       treatMissingData: 'breaching',
     });
-    const firehose = { DeliveryStreamName: props.deliveryStream.name };
-    alarm('firehose-failed-conversion', {
-      alarmName: `${alarmPrefix}firehose-failed-conversion`,
-      alarmDescription: 'Firehose could not convert records to Parquet; they are under okta/errors/ (and okta/raw/). Compare them with the Glue table.',
-      namespace: 'AWS/Firehose',
-      metricName: 'FailedConversion.Records',
-      dimensions: firehose,
+    const partnerRule = { EventBusName: props.routing.bus.name, RuleName: props.routing.rule.name };
+    alarm('okta-delivery-failed', 'ruleFailedInvocations', partnerRule, {
+      alarmName: `${alarmPrefix}okta-delivery-failed`,
+      alarmDescription: 'EventBridge gave up delivering Okta events to Firehose after its retries; they are in the okta-events DLQ. Fix the cause (Firehose, its role), then redrive the queue.',
       statistic: 'Sum',
       period: 300,
       evaluationPeriods: 1,
@@ -86,12 +87,30 @@ export class Watchdog extends Construct {
       comparisonOperator: 'GreaterThanThreshold',
       treatMissingData: 'notBreaching',
     });
-    alarm('firehose-freshness', {
+    alarm('okta-dlq-failed', 'ruleDeadLetterFailures', partnerRule, {
+      alarmName: `${alarmPrefix}okta-events-lost`,
+      alarmDescription: 'Okta events failed delivery to Firehose AND could not be put in the DLQ (queue policy, KMS key, size): they are lost. Fix the DLQ, then pull the missing window from the Okta API (okta-lake backfill).',
+      statistic: 'Sum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+    });
+    const firehose = { DeliveryStreamName: props.deliveryStream.name };
+    alarm('firehose-failed-conversion', 'firehoseFailedConversion', firehose, {
+      alarmName: `${alarmPrefix}firehose-failed-conversion`,
+      alarmDescription: 'Firehose could not convert records to Parquet; they are under okta/errors/ (and okta/raw/). Replay them with okta-lake replay once the cause is fixed.',
+      statistic: 'Sum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+    });
+    alarm('firehose-freshness', 'firehoseDataFreshness', firehose, {
       alarmName: `${alarmPrefix}firehose-data-freshness`,
       alarmDescription: 'The oldest record in Firehose waited longer than a buffer interval plus 15 minutes: delivery to S3 is failing or slow.',
-      namespace: 'AWS/Firehose',
-      metricName: 'DeliveryToS3.DataFreshness',
-      dimensions: firehose,
       statistic: 'Maximum',
       period: 300,
       evaluationPeriods: 2,
@@ -100,12 +119,9 @@ export class Watchdog extends Construct {
       treatMissingData: 'notBreaching',
     });
     for (const fn of props.functions) {
-      alarm(`errors-${fn.node.id}`, {
+      alarm(`errors-${fn.node.id}`, 'lambdaErrors', { FunctionName: fn.name }, {
         alarmName: `${alarmPrefix}${fn.node.id}-errors`,
         alarmDescription: `The ${fn.node.id} function failed. Its log group has the error; failed runs also land in its on-failure queue.`,
-        namespace: 'AWS/Lambda',
-        metricName: 'Errors',
-        dimensions: { FunctionName: fn.name },
         statistic: 'Sum',
         period: 300,
         evaluationPeriods: 1,
@@ -115,12 +131,9 @@ export class Watchdog extends Construct {
       });
     }
     for (const [short, queue] of Object.entries(props.queues)) {
-      alarm(`dlq-${short}`, {
+      alarm(`dlq-${short}`, 'queueMessagesVisible', { QueueName: queue.name }, {
         alarmName: `${alarmPrefix}${short}-dead-letters`,
         alarmDescription: `Messages are waiting in ${short}: deliveries that failed after every retry. Read them, fix the cause, redrive.`,
-        namespace: 'AWS/SQS',
-        metricName: 'ApproximateNumberOfMessagesVisible',
-        dimensions: { QueueName: queue.name },
         statistic: 'Maximum',
         period: 300,
         evaluationPeriods: 1,

@@ -27,8 +27,6 @@ export interface LakeFunctionProps {
   readonly timeoutSeconds?: number;
   /** @default 512 */
   readonly memoryMb?: number;
-  /** Concurrent executions reserved (and allowed). @default none: the account's unreserved pool */
-  readonly reservedConcurrency?: number;
   /** Days the log group keeps logs. @default 30 */
   readonly logRetentionDays?: number;
   /** Retries of a failed asynchronous invocation (0-2). @default 2 */
@@ -43,6 +41,8 @@ export class LakeFunction extends Construct implements Grantable {
   readonly name: string;
   readonly logGroup: CloudwatchLogGroup;
   readonly role: ServiceRole;
+  /** Seconds an invocation may run. */
+  readonly timeoutSeconds: number;
   /** Where an asynchronous invocation lands once its retries are spent. */
   readonly failureQueue: EncryptedQueue;
 
@@ -53,6 +53,7 @@ export class LakeFunction extends Construct implements Grantable {
       throw new Error(`LakeFunction ${props.functionName}: environment is ${envBytes} bytes; Lambda allows ${MAX_ENVIRONMENT_BYTES}`);
     }
 
+    this.timeoutSeconds = props.timeoutSeconds ?? 300;
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays ?? 30,
@@ -79,9 +80,8 @@ export class LakeFunction extends Construct implements Grantable {
       handler: 'index.handler',
       filename: props.bundle.path,
       sourceCodeHash: props.bundle.sourceCodeHash,
-      timeout: props.timeoutSeconds ?? 300,
+      timeout: this.timeoutSeconds,
       memorySize: props.memoryMb ?? 512,
-      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       environment: { variables: { ...props.environment } },
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
       dependsOn: [this.logGroup, this.role.policy],

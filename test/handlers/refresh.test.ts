@@ -4,7 +4,7 @@ import { refreshRunName } from '../../core/refresh-user.ts';
 import { compileNamedParams } from '../../core/sql-params.ts';
 import { readSql } from '../../core/sql-files.ts';
 import { FINDING_EVENT } from '../../handlers/env.ts';
-import { REFRESH_RUN_PREFIX, refreshInvocation, refreshRequest } from '../../handlers/refresh.ts';
+import { REFRESH_RUN_PREFIX, refreshEntry, refreshInvocation, refreshRequest } from '../../handlers/refresh.ts';
 import { createRuntime, readHandlerConfig } from '../../handlers/runtime.ts';
 import { recordingSleep, type StartedQuery } from './support/fake-aws.ts';
 import { bruteForceFinding, detectionFolder, FakeFindingsLake, isInsert, unquote, type StoredFinding } from './support/fake-lake.ts';
@@ -165,5 +165,39 @@ describe('refresh-user handler', () => {
     expect(viaEvent).toMatchObject({ refreshed: false });
     expect(log.lines.some((l) => l.message.startsWith('refresh refused'))).toBe(true);
     expect(aws.calls).toEqual([]);
+  });
+
+  it('takes the finding event from the escalation queue: one SQS record, its body the EventBridge event', async () => {
+    const { runtime } = setup();
+    const sqs = {
+      Records: [
+        {
+          messageId: 'm-1',
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:okta-lake-refresh-requests.fifo',
+          attributes: { MessageGroupId: 'refresh-user' },
+          body: JSON.stringify(findingEvent({ finding_id: 'bf-alice', run: 'hourly-04', entity: { type: 'user', id: 'alice@example.com' } })),
+        },
+      ],
+    };
+
+    const results = await refreshEntry(runtime, sqs, NOW);
+
+    expect(results).toEqual([expect.objectContaining({ refreshed: true, user: 'alice@example.com', notified: ['nc-alice'] })]);
+  });
+
+  it('fails (so SQS retries, then dead-letters) on a queue message that is not JSON, naming the message', async () => {
+    const { runtime, aws } = setup();
+
+    await expect(refreshEntry(runtime, { Records: [{ messageId: 'm-2', eventSource: 'aws:sqs', body: '{not json' }] }, NOW)).rejects.toThrow(
+      /SQS message m-2 is not JSON/,
+    );
+    expect(aws.calls).toEqual([]);
+  });
+
+  it('still takes a direct invocation through the same entry', async () => {
+    const { runtime } = setup(false);
+
+    expect(await refreshEntry(runtime, { user: 'nobody@example.com' }, NOW)).toMatchObject({ refreshed: true, found: false });
   });
 });

@@ -8,6 +8,7 @@ import { lakePaths } from '../../lake/layout.ts';
 import { REFRESH_RUN_PREFIX } from '../../modules/findings.ts';
 import type { Plan } from '../../modules/policy/plan.ts';
 import { HANDLER_ENTRIES } from '../../modules/stack.ts';
+import { alarmMetricOf } from '../../modules/alarm-metrics.ts';
 import { activity, findings, lakeTables, okta_events } from '../../schema/index.ts';
 import { hiveType } from '../../schema/types.ts';
 import { all, nameIs, one, parsed, ref, synthStack, TEST_CONFIG, type Found, type Synthesized } from './helpers.ts';
@@ -376,10 +377,9 @@ describe('6. Lambdas', () => {
     expect(vars).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'okta-log-lake', LOG_LEVEL: 'INFO' });
   });
 
-  it('runs each function one invocation at a time (reserved concurrency 1)', () => {
-    expect(fn('hourly-detections').attrs.reserved_concurrent_executions).toBe(1);
-    expect(fn('daily-snapshot').attrs.reserved_concurrent_executions).toBe(1);
-    expect(fn('refresh-user').attrs.reserved_concurrent_executions).toBe(1);
+  it('reserves no concurrency, so the plan applies on an account whose concurrency quota is still 10', () => {
+    // AWS lets a function reserve only what leaves 100 executions unreserved; a new account has a quota of 10.
+    for (const id of IDS) expect(fn(id).attrs.reserved_concurrent_executions, id).toBeUndefined();
   });
 
   it.each(ids)('retries %s asynchronously, then sends the event to its encrypted on-failure queue', (id) => {
@@ -477,10 +477,10 @@ describe('7. findings out', () => {
     });
   });
 
-  it('invokes refresh-user for a finding about a user, except findings a refresh produced', () => {
+  it('queues a finding about a user for refresh-user, except findings a refresh produced', () => {
     const rule = one(plan, 'aws_cloudwatch_event_rule', nameIs('acme-lake-user-finding-refresh'));
     const target = one(plan, 'aws_cloudwatch_event_target', (a) => a.rule === ref(rule, 'name'));
-    const permission = one(plan, 'aws_lambda_permission');
+    const queue = one(plan, 'aws_sqs_queue', nameIs('acme-lake-refresh-requests.fifo'));
 
     expect(rule.attrs.event_bus_name).toBe('default');
     expect(parsed(rule.attrs.event_pattern)).toEqual({
@@ -489,14 +489,32 @@ describe('7. findings out', () => {
       detail: { entity: { type: ['user'] }, run: [{ 'anything-but': { prefix: 'refresh-' } }] },
     });
     expect(REFRESH_RUN_PREFIX).toBe(HANDLER_REFRESH_PREFIX);
-    expect(target.attrs.arn).toBe(ref(fn('refresh-user'), 'arn'));
+    expect(target.attrs.arn).toBe(ref(queue, 'arn'));
+    expect(target.attrs.sqs_target).toEqual({ message_group_id: 'refresh-user' });
+    // EventBridge refuses a FIFO dead-letter queue: undeliverable events go to the function's standard one.
     expect(target.attrs.dead_letter_config).toEqual({ arn: ref(one(plan, 'aws_sqs_queue', nameIs('acme-lake-refresh-user-failures')), 'arn') });
-    expect(permission.attrs).toMatchObject({
-      action: 'lambda:InvokeFunction',
-      principal: 'events.amazonaws.com',
-      function_name: ref(fn('refresh-user'), 'function_name'),
-      source_arn: ref(rule, 'arn'),
-    });
+    expect(all(plan, 'aws_lambda_permission')).toEqual([]);
+  });
+
+  it('runs refreshes one at a time: a FIFO queue with one message group, read one message per invocation', () => {
+    // Two refreshes of one user running at once would both see a finding as new and both notify it.
+    const queue = one(plan, 'aws_sqs_queue', nameIs('acme-lake-refresh-requests.fifo'));
+    const dlq = one(plan, 'aws_sqs_queue', nameIs('acme-lake-refresh-requests-dlq.fifo'));
+    const mapping = one(plan, 'aws_lambda_event_source_mapping');
+    const policy = statements(one(plan, 'aws_sqs_queue_policy', (a) => a.queue_url === ref(queue, 'url')).attrs.policy);
+    const rule = one(plan, 'aws_cloudwatch_event_rule', nameIs('acme-lake-user-finding-refresh'));
+    const refreshPolicy = statements(rolePolicyOf(referenced('aws_iam_role', fn('refresh-user').attrs.role)).attrs.policy);
+
+    expect(queue.attrs).toMatchObject({ fifo_queue: true, content_based_deduplication: true, kms_master_key_id: ref(one(plan, 'aws_kms_key'), 'arn') });
+    expect(queue.attrs.visibility_timeout_seconds).toBeGreaterThanOrEqual(6 * Number(fn('refresh-user').attrs.timeout));
+    expect(JSON.parse(String(queue.attrs.redrive_policy))).toEqual({ deadLetterTargetArn: ref(dlq, 'arn'), maxReceiveCount: 5 });
+    expect(dlq.attrs.fifo_queue).toBe(true);
+    expect(mapping.attrs).toMatchObject({ event_source_arn: ref(queue, 'arn'), function_name: ref(fn('refresh-user'), 'arn'), batch_size: 1 });
+    expect(policy).toEqual([
+      expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': ref(rule, 'arn') } } }),
+    ]);
+    expect(resourcesFor(refreshPolicy, 'sqs:ReceiveMessage')).toEqual([ref(queue, 'arn')]);
+    expect(resourcesFor(refreshPolicy, 'sqs:DeleteMessage')).toEqual([ref(queue, 'arn')]);
   });
 });
 
@@ -519,18 +537,46 @@ describe('8. watchdog', () => {
     expect(keyPolicy.find((x) => (x.Principal as { Service?: string })?.Service === 'cloudwatch.amazonaws.com')).toBeDefined();
   });
 
-  it('alarms when no Okta event reached the partner rule for the configured time, counting missing data as silence', () => {
+  it('alarms when the partner source sent no Okta event for the configured time, counting missing data as silence', () => {
     const a = one(plan, 'aws_cloudwatch_metric_alarm', (x) => x.alarm_name === 'acme-lake-okta-silent').attrs;
 
     expect(a).toMatchObject({
       namespace: 'AWS/Events',
-      metric_name: 'MatchedEvents',
-      dimensions: { EventBusName: ref(one(plan, 'aws_cloudwatch_event_bus'), 'name'), RuleName: ref(one(plan, 'aws_cloudwatch_event_rule', nameIs('acme-lake-okta-system-log')), 'name') },
+      metric_name: 'Events',
+      dimensions: { EventSourceName: PARTNER_SOURCE },
       period: 90 * 60,
       comparison_operator: 'LessThanThreshold',
       threshold: 1,
       treat_missing_data: 'breaching',
     });
+  });
+
+  it('alarms when the partner rule gives up on a delivery, and when it cannot even dead-letter one', () => {
+    const dims = { EventBusName: ref(one(plan, 'aws_cloudwatch_event_bus'), 'name'), RuleName: ref(one(plan, 'aws_cloudwatch_event_rule', nameIs('acme-lake-okta-system-log')), 'name') };
+    const failed = one(plan, 'aws_cloudwatch_metric_alarm', (x) => x.metric_name === 'FailedInvocations').attrs;
+    const lost = one(plan, 'aws_cloudwatch_metric_alarm', (x) => x.metric_name === 'InvocationsFailedToBeSentToDlq').attrs;
+
+    for (const a of [failed, lost]) {
+      expect(a).toMatchObject({ namespace: 'AWS/Events', dimensions: dims, threshold: 0, comparison_operator: 'GreaterThanThreshold', treat_missing_data: 'notBreaching' });
+    }
+    expect(lost.alarm_name).toBe('acme-lake-okta-events-lost');
+  });
+
+  it('watches only metric and dimension pairs AWS publishes (the table in modules/alarm-metrics.ts)', () => {
+    const alarms = all(plan, 'aws_cloudwatch_metric_alarm');
+
+    expect(alarms.length).toBeGreaterThan(5);
+    for (const a of alarms) {
+      const dimensions = Object.keys((a.attrs.dimensions ?? {}) as Record<string, string>);
+      const metric = alarmMetricOf(String(a.attrs.namespace), String(a.attrs.metric_name), dimensions);
+      expect(metric, `${String(a.attrs.alarm_name)}: ${String(a.attrs.namespace)} ${String(a.attrs.metric_name)} {${dimensions.join(', ')}}`).toBeDefined();
+      // An alarm that counts missing data as breaching must watch a metric AWS leaves out when it is zero.
+      if (a.attrs.treat_missing_data === 'breaching') expect(metric!.publishedWhenZero, String(a.attrs.alarm_name)).toBe(false);
+    }
+  });
+
+  it('refuses the MatchedEvents metric per rule: AWS publishes it without dimensions', () => {
+    expect(alarmMetricOf('AWS/Events', 'MatchedEvents', ['EventBusName', 'RuleName'])).toBeUndefined();
   });
 
   it('alarms on Firehose failed conversions and data freshness', () => {
@@ -548,10 +594,13 @@ describe('8. watchdog', () => {
     expect(errors.map((x) => (x.attrs.dimensions as { FunctionName: string }).FunctionName).sort()).toEqual(IDS.map((id) => ref(fn(id), 'function_name')).sort());
   });
 
-  it('alarms on messages waiting in the partner DLQ and every on-failure queue', () => {
+  it('alarms on messages waiting in the partner DLQ, the escalation DLQ and every on-failure queue', () => {
     const depth = all(plan, 'aws_cloudwatch_metric_alarm').filter((x) => x.attrs.metric_name === 'ApproximateNumberOfMessagesVisible');
+    // Every queue but the escalation queue itself, whose messages are work in progress.
+    const deadLetterQueues = all(plan, 'aws_sqs_queue').filter((q) => q.attrs.name !== 'acme-lake-refresh-requests.fifo');
 
-    expect(depth.map((x) => (x.attrs.dimensions as { QueueName: string }).QueueName).sort()).toEqual(all(plan, 'aws_sqs_queue').map((q) => ref(q, 'name')).sort());
+    expect(deadLetterQueues).toHaveLength(5);
+    expect(depth.map((x) => (x.attrs.dimensions as { QueueName: string }).QueueName).sort()).toEqual(deadLetterQueues.map((q) => ref(q, 'name')).sort());
   });
 });
 
