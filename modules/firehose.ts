@@ -9,7 +9,9 @@
  *   lower-case columns) and a Glue schema the role may read.
  * - Fields not in the schema are dropped by the conversion, so `s3_backup_mode` Enabled keeps every source
  *   record, gzip, under `okta/raw/`: nothing is lost when Okta adds a field.
- * - Records that fail conversion go under `okta/errors/<error-output-type>/`.
+ * - Records that fail conversion go under `okta/errors/<error-output-type>/`. The backup destination takes no
+ *   error prefix: Firehose's error output belongs to the main destination (the `ErrorOutputPrefix` of
+ *   `ExtendedS3DestinationConfiguration`); the one of `S3BackupConfiguration` is not used.
  */
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
@@ -27,7 +29,6 @@ const ARRIVAL_HOUR = 'dt=!{timestamp:yyyy-MM-dd}/hour=!{timestamp:HH}/';
 export const EVENTS_PREFIX = `${lakePaths.events}/${ARRIVAL_HOUR}`;
 export const RAW_PREFIX = `${lakePaths.raw}/${ARRIVAL_HOUR}`;
 export const ERRORS_PREFIX = `${lakePaths.errors}/!{firehose:error-output-type}/${ARRIVAL_HOUR}`;
-export const RAW_ERRORS_PREFIX = `${lakePaths.errors}/raw-backup/!{firehose:error-output-type}/${ARRIVAL_HOUR}`;
 
 export interface EventsDeliveryStreamProps {
   readonly env: DeployEnv;
@@ -112,7 +113,6 @@ export class EventsDeliveryStream extends Construct {
           bucketArn: props.bucket.arn,
           roleArn: this.role.arn,
           prefix: RAW_PREFIX,
-          errorOutputPrefix: RAW_ERRORS_PREFIX,
           bufferingInterval: interval,
           bufferingSize: 64,
           compressionFormat: 'GZIP',
