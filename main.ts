@@ -1,13 +1,15 @@
 /**
- * The cdktf app: load the configuration, build the stack, synthesize to cdktf.out/. Nothing else.
+ * The cdktf app: load the configuration, build the stack, synthesize to cdktf.out/ and say what the plan
+ * declares. Nothing else.
  *
  * Config: okta-lake.config.json in the working directory (optional), the cdktf context key "oktaLake"
  * (cdktf.json "context", or CDKTF_CONTEXT_JSON), then OKTA_LAKE_* environment overrides. See README.md, "Deploy to AWS".
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { CONFIG_FILE_NAME, ConfigError, CONTEXT_KEY, resolveConfig } from './config/load.ts';
+import { planSummary } from './modules/plan-summary.ts';
 import { OktaLogLakeStack } from './modules/stack.ts';
 
 const configPath = resolve(process.env.OKTA_LAKE_CONFIG ?? CONFIG_FILE_NAME);
@@ -20,6 +22,7 @@ const cdktfJson = resolve('cdktf.json');
 const fileContext = existsSync(cdktfJson) ? ((JSON.parse(readFileSync(cdktfJson, 'utf8')) as { context?: Record<string, unknown> }).context ?? {}) : {};
 
 const app = new App({ context: fileContext, stackTraces: false });
+const STACK = 'okta-log-lake';
 try {
   const { config, notes } = resolveConfig({
     file: existsSync(configPath) ? { path: configPath, text: readFileSync(configPath, 'utf8') } : undefined,
@@ -27,7 +30,7 @@ try {
     env: process.env,
   });
   for (const note of notes) console.error(note);
-  new OktaLogLakeStack(app, 'okta-log-lake', { config });
+  new OktaLogLakeStack(app, STACK, { config });
 } catch (e) {
   if (e instanceof ConfigError) {
     console.error(e.message);
@@ -36,3 +39,6 @@ try {
   throw e;
 }
 app.synth();
+// What the plan declares, for whoever reviews it in a pipeline.
+const planFile = join(app.outdir, 'stacks', STACK, 'cdk.tf.json');
+for (const line of planSummary(JSON.parse(readFileSync(planFile, 'utf8')), STACK)) console.log(line);

@@ -53,6 +53,16 @@ export interface Detection extends DetectionMetadata {
 
 export class CatalogError extends Error {}
 
+/** A configured threshold or switched-off detection the catalog does not accept; `setting` says which of the two. */
+export class DetectionSettingsError extends CatalogError {
+  constructor(
+    readonly setting: 'thresholds' | 'disabled',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Validates one detection's files; `where` names the folder for messages. */
 export function parseDetection(where: string, yamlText: string, sql: string): Detection {
   let raw: unknown;
@@ -106,23 +116,46 @@ export function resolveThresholds(
   const byId = new Map(catalog.map((d) => [d.id, d]));
   for (const [id, values] of Object.entries(overrides)) {
     const d = byId.get(id);
-    if (!d) throw new CatalogError(`thresholds: no detection "${id}" (known: ${[...byId.keys()].join(', ')})`);
+    if (!d) throw new DetectionSettingsError('thresholds', `thresholds: no detection "${id}" (known: ${[...byId.keys()].join(', ')})`);
     for (const [name, value] of Object.entries(values)) {
       const t = d.thresholds[name];
       if (!t) {
         const known = Object.keys(d.thresholds);
-        throw new CatalogError(`thresholds.${id}: no threshold "${name}" (${known.length ? `known: ${known.join(', ')}` : 'this detection has none'})`);
+        throw new DetectionSettingsError('thresholds', `thresholds.${id}: no threshold "${name}" (${known.length ? `known: ${known.join(', ')}` : 'this detection has none'})`);
       }
       const kind = typeof t.default === 'number' ? 'number' : 'string';
       if (typeof value !== kind || (kind === 'number' && !Number.isFinite(value))) {
-        throw new CatalogError(`thresholds.${id}.${name}: value ${JSON.stringify(value)} is not a ${kind} (the default is ${JSON.stringify(t.default)})`);
+        throw new DetectionSettingsError('thresholds', `thresholds.${id}.${name}: value ${JSON.stringify(value)} is not a ${kind} (the default is ${JSON.stringify(t.default)})`);
       }
       if (typeof value !== 'number') continue;
-      if (t.min !== undefined && value < t.min) throw new CatalogError(`thresholds.${id}.${name}: value ${value} is below the minimum ${t.min}`);
-      if (t.max !== undefined && value > t.max) throw new CatalogError(`thresholds.${id}.${name}: value ${value} is above the maximum ${t.max}`);
+      if (t.min !== undefined && value < t.min) throw new DetectionSettingsError('thresholds', `thresholds.${id}.${name}: value ${value} is below the minimum ${t.min}`);
+      if (t.max !== undefined && value > t.max) throw new DetectionSettingsError('thresholds', `thresholds.${id}.${name}: value ${value} is above the maximum ${t.max}`);
     }
   }
   return new Map(
     catalog.map((d) => [d.id, { ...Object.fromEntries(Object.entries(d.thresholds).map(([n, t]) => [n, t.default])), ...(overrides[d.id] ?? {}) }]),
   );
+}
+
+/** The detection settings a deployment or a local lake runs with, checked against the catalog. */
+export interface DetectionSettings {
+  readonly thresholds: Map<string, Record<string, ThresholdValue>>;
+  readonly disabled: ReadonlySet<string>;
+}
+
+/**
+ * Checks configured thresholds and switched-off detection ids against the catalog: one check, and one message,
+ * for synth, the Lambdas and the local commands, so a typo fails the same way wherever it is read.
+ */
+export function detectionSettings(
+  catalog: readonly Detection[],
+  config: { readonly thresholds?: ThresholdOverrides; readonly disabled?: readonly string[] },
+): DetectionSettings {
+  const thresholds = resolveThresholds(catalog, config.thresholds);
+  const known = new Set(catalog.map((d) => d.id));
+  const unknown = (config.disabled ?? []).filter((id) => !known.has(id));
+  if (unknown.length) {
+    throw new DetectionSettingsError('disabled', `disabled detections: no detection ${unknown.map((u) => `"${u}"`).join(', ')} (known: ${[...known].join(', ')})`);
+  }
+  return { thresholds, disabled: new Set(config.disabled ?? []) };
 }

@@ -10,7 +10,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
 import { assetRoot } from '../core/assets.ts';
-import { loadCatalog, resolveThresholds, type Detection, type ThresholdOverrides, type ThresholdValue } from '../core/catalog.ts';
+import { detectionSettings, DetectionSettingsError, loadCatalog, type Detection, type ThresholdOverrides, type ThresholdValue } from '../core/catalog.ts';
 import { AthenaEngine } from '../engines/athena/athena-engine.ts';
 import type { QueryEngine } from '../engines/query-engine.ts';
 import { AwsNotifier } from '../notify/aws-notifier.ts';
@@ -95,20 +95,13 @@ export function configureCatalog(
   catalog: readonly Detection[],
   config: Pick<HandlerConfig, 'thresholds' | 'disabledDetections'>,
 ): Pick<Runtime, 'catalog' | 'thresholds' | 'disabled'> {
-  let thresholds: Map<string, Record<string, ThresholdValue>>;
   try {
-    thresholds = resolveThresholds(catalog, config.thresholds);
+    return { catalog, ...detectionSettings(catalog, { thresholds: config.thresholds, disabled: config.disabledDetections }) };
   } catch (e) {
-    throw new HandlerConfigError(`environment variable ${HANDLER_ENV.thresholds}: ${(e as Error).message}`);
+    if (!(e instanceof DetectionSettingsError)) throw e;
+    const variable = e.setting === 'disabled' ? HANDLER_ENV.disabledDetections : HANDLER_ENV.thresholds;
+    throw new HandlerConfigError(`environment variable ${variable}: ${e.message}`);
   }
-  const known = new Set(catalog.map((d) => d.id));
-  const unknown = config.disabledDetections.filter((id) => !known.has(id));
-  if (unknown.length) {
-    throw new HandlerConfigError(
-      `environment variable ${HANDLER_ENV.disabledDetections}: no detection ${unknown.map((u) => `"${u}"`).join(', ')} (known: ${[...known].join(', ')})`,
-    );
-  }
-  return { catalog, thresholds, disabled: new Set(config.disabledDetections) };
 }
 
 /** The AWS clients a runtime uses. @default new clients for the function's region */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { assetRoot } from '../core/assets.ts';
-import { CatalogError, loadCatalog, resolveThresholds, type Detection, type ThresholdOverrides, type ThresholdValue } from '../core/catalog.ts';
+import { detectionSettings, loadCatalog, type Detection, type ThresholdOverrides, type ThresholdValue } from '../core/catalog.ts';
 import type { DetectionRunResult } from '../core/detection-run.ts';
 import type { Finding } from '../core/findings.ts';
 import { recordNotified } from '../core/notification-ledger.ts';
@@ -29,7 +29,7 @@ export interface LocalLakeOptions extends DuckDbEngineOptions {
   readonly catalog?: readonly Detection[];
 }
 
-interface DetectionSettings {
+interface LakeSettings {
   readonly catalog: readonly Detection[];
   readonly thresholds: ReadonlyMap<string, Readonly<Record<string, ThresholdValue>>>;
   readonly disabled: ReadonlySet<string>;
@@ -37,12 +37,9 @@ interface DetectionSettings {
 }
 
 /** The catalog and its settings, validated: an unknown threshold or disabled id is an error naming it. */
-function detectionSettings(options: LocalLakeOptions): DetectionSettings {
+function lakeSettings(options: LocalLakeOptions): LakeSettings {
   const catalog = options.catalog ?? loadCatalog(join(assetRoot(), 'detections'));
-  const disabled = new Set(options.disabled ?? []);
-  const unknown = [...disabled].filter((id) => !catalog.some((d) => d.id === id));
-  if (unknown.length) throw new CatalogError(`disabled detections: no detection ${unknown.map((u) => `"${u}"`).join(', ')}`);
-  return { catalog, thresholds: resolveThresholds(catalog, options.thresholds), disabled, now: options.now ?? (() => new Date()) };
+  return { catalog, ...detectionSettings(catalog, options), now: options.now ?? (() => new Date()) };
 }
 
 export class LocalLake {
@@ -54,7 +51,7 @@ export class LocalLake {
   private constructor(
     readonly root: string,
     readonly engine: DuckDbEngine,
-    settings: DetectionSettings,
+    settings: LakeSettings,
     private readonly temporary: boolean,
   ) {
     this.catalog = settings.catalog;
@@ -65,7 +62,7 @@ export class LocalLake {
 
   /** Opens (creating if needed) the lake folder `root`. */
   static async open(root: string, options: LocalLakeOptions = {}): Promise<LocalLake> {
-    const settings = detectionSettings(options);
+    const settings = lakeSettings(options);
     const dir = resolve(root);
     mkdirSync(dir, { recursive: true });
     return new LocalLake(dir, await DuckDbEngine.open(dir, options), settings, false);
@@ -74,7 +71,7 @@ export class LocalLake {
   /** A lake in a fresh temporary folder, removed by `close()`. */
   static async temporary(options: LocalLakeOptions = {}): Promise<LocalLake> {
     // Settings are checked first, so a bad threshold leaves no folder or engine behind.
-    const settings = detectionSettings(options);
+    const settings = lakeSettings(options);
     const dir = mkdtempSync(join(tmpdir(), 'okta-lake-'));
     try {
       return new LocalLake(dir, await DuckDbEngine.open(dir, options), settings, true);

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity/index.js';
+import { ConfigError } from '../config/load.ts';
 import type { OktaLakeConfig } from '../config/schema.ts';
+import { detectionSettings, DetectionSettingsError, loadCatalog, type Detection } from '../core/catalog.ts';
 import { HANDLER_ENV } from '../handlers/env.ts';
 import { lakePaths } from '../lake/layout.ts';
 import { activity, findings, lakeTables, notified, okta_events } from '../schema/index.ts';
@@ -49,6 +51,21 @@ export interface OktaLogLakeStackProps {
   readonly investigationsDir?: string;
   /** Root the bundled asset folders (detections/, snapshots/, ...) are read from. @default the repository root */
   readonly assetRoot?: string;
+  /** The detection catalog the functions ship with, that `config.detections` is checked against. @default the folders under `<assetRoot>/detections` */
+  readonly catalog?: readonly Detection[];
+}
+
+/**
+ * Checks the configured thresholds and switched-off detections against the catalog the functions will load, with
+ * the message the functions and the local commands give: a typo fails synth, not the first run after deploy.
+ */
+function checkDetectionConfig(config: OktaLakeConfig, catalog: readonly Detection[]): void {
+  try {
+    detectionSettings(catalog, { thresholds: config.detections.thresholds, disabled: config.detections.disabledDetections });
+  } catch (e) {
+    if (!(e instanceof DetectionSettingsError)) throw e;
+    throw new ConfigError([`config field "detections.${e.setting === 'disabled' ? 'disabledDetections' : 'thresholds'}": ${e.message}`]);
+  }
 }
 
 export class OktaLogLakeStack extends TerraformStack {
@@ -68,6 +85,7 @@ export class OktaLogLakeStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: OktaLogLakeStackProps) {
     super(scope, id);
     const { config } = props;
+    checkDetectionConfig(config, props.catalog ?? loadCatalog(join(props.assetRoot ?? REPO_ROOT, 'detections')));
     const prefix = config.namePrefix;
     new LakeProviders(this, 'providers', { config });
 

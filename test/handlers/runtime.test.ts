@@ -56,7 +56,7 @@ describe('handler configuration from the environment', () => {
       /OKTA_LAKE_THRESHOLDS: thresholds\.okta-brute-force-user\.min_failures: value 1 is below the minimum 2/,
     );
     expect(() => configureCatalog(catalog, { thresholds: {}, disabledDetections: ['okta-nope'] })).toThrow(
-      /OKTA_LAKE_DISABLED_DETECTIONS: no detection "okta-nope"/,
+      /^environment variable OKTA_LAKE_DISABLED_DETECTIONS: disabled detections: no detection "okta-nope"/,
     );
   });
 

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../modules/lambda/bundle.ts';
 import { ConfigError, ENV_OVERRIDES, resolveConfig, type ConfigSources } from '../../config/load.ts';
 import { OKTA_LOG_STREAM_REGIONS } from '../../config/regions.ts';
-import { DEFAULT_EVENT_SOURCE_NAME, EVENT_SOURCE_NAME_PATTERN, EVENT_SOURCE_RULE, EXAMPLE_CONFIG } from '../../config/schema.ts';
+import { DEFAULT_EVENT_SOURCE_NAME, EVENT_SOURCE_NAME_PATTERN, EVENT_SOURCE_RULE, EXAMPLE_CONFIG, type OktaLakeConfigInput } from '../../config/schema.ts';
+import { synthStack, TEST_CONFIG } from './helpers.ts';
 
 const MINIMAL = { okta: { orgName: 'acme' }, aws: { region: 'eu-west-1' } };
 
@@ -274,5 +275,41 @@ describe('config: the deployment guide', () => {
 
   it('documents every environment override', () => {
     for (const name of Object.keys(ENV_OVERRIDES)) expect(guide).toContain(name);
+  });
+});
+
+describe('config: detections are checked against the catalog the functions ship with, at synth', () => {
+  const synthProblem = (detections: Record<string, unknown>): string => {
+    try {
+      synthStack({ ...TEST_CONFIG, detections } as OktaLakeConfigInput);
+    } catch (e) {
+      if (e instanceof ConfigError) return e.problems.join('\n');
+      throw e;
+    }
+    return '';
+  };
+
+  it('refuses an unknown detection id in thresholds', () => {
+    expect(synthProblem({ thresholds: { 'okta-brute-force-usr': { min_failures: 30 } } })).toMatch(
+      /^config field "detections.thresholds": thresholds: no detection "okta-brute-force-usr" \(known: /,
+    );
+  });
+
+  it('refuses a threshold the detection does not have, listing the ones it has', () => {
+    expect(synthProblem({ thresholds: { 'okta-brute-force-user': { min_failure: 30 } } })).toBe(
+      'config field "detections.thresholds": thresholds.okta-brute-force-user: no threshold "min_failure" (known: min_failures)',
+    );
+  });
+
+  it('refuses a non-numeric value for a numeric threshold', () => {
+    expect(synthProblem({ thresholds: { 'okta-brute-force-user': { min_failures: 'thirty' } } })).toBe(
+      'config field "detections.thresholds": thresholds.okta-brute-force-user.min_failures: value "thirty" is not a number (the default is 20)',
+    );
+  });
+
+  it('refuses an unknown id among the switched-off detections', () => {
+    expect(synthProblem({ disabledDetections: ['okta-session-roamin'] })).toMatch(
+      /^config field "detections.disabledDetections": disabled detections: no detection "okta-session-roamin" \(known: /,
+    );
   });
 });

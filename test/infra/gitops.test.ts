@@ -15,6 +15,7 @@ const MAIN = join(REPO_ROOT, 'main.ts');
 
 interface Run {
   readonly out: string;
+  readonly stdout: string;
   readonly stderr: string;
   readonly status: number | null;
 }
@@ -27,7 +28,7 @@ function synth(extraEnv: Record<string, string> = {}, cwd = mkdtempSync(join(tmp
     env: { PATH: process.env.PATH, HOME: process.env.HOME, CDKTF_OUTDIR: out, ...extraEnv },
     encoding: 'utf8',
   });
-  return { out, stderr: r.stderr, status: r.status };
+  return { out, stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
 function files(dir: string, base = dir): string[] {
@@ -49,6 +50,25 @@ describe('npm run synth', () => {
     expect(a.status, a.stderr).toBe(0);
     expect(files(a.out).filter((f) => !f.includes('/assets/'))).toEqual(['manifest.json', 'stacks/okta-log-lake/cdk.tf.json']);
     expect(a.stderr).toContain('synthesizing with the documented example values');
+  });
+
+  it('says what the plan declares: resources by type, the partner source, the schedules, the e-mail subscriptions', () => {
+    expect(a.stdout).toMatch(/^stack okta-log-lake: \d+ resources$/m);
+    expect(a.stdout).toMatch(/^ {2}aws_lambda_function +3$/m);
+    expect(a.stdout).toContain('Okta events arrive from the partner event source aws.partner/okta.com/example/okta_log_lake');
+    expect(a.stdout).toMatch(/^ {2}okta-lake-hourly-detections {2}cron\(20 \* \* \* \? \*\) {2}ENABLED$/m);
+    expect(a.stdout).toMatch(/^ {2}okta-lake-findings {2}security@example\.com$/m);
+  });
+
+  it('refuses a misspelt threshold name with the message the functions would give, before anything is deployed', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'okta-lake-cwd-'));
+    const config = { okta: { orgName: 'acme' }, aws: { region: 'eu-west-1' }, detections: { thresholds: { 'okta-brute-force-user': { min_failure: 30 } } } };
+    writeFileSync(join(cwd, 'okta-lake.config.json'), JSON.stringify(config));
+    const bad = synth({}, cwd);
+
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('config field "detections.thresholds": thresholds.okta-brute-force-user: no threshold "min_failure" (known: min_failures)');
+    expect(files(bad.out)).toEqual([]);
   });
 
   it('is deterministic: two runs give the same files, byte for byte', () => {
