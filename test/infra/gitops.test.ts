@@ -126,6 +126,30 @@ describe('npm run synth', () => {
   });
 });
 
+describe('npx cdktf synth', () => {
+  it('gives the same plan, byte for byte, as npm run synth (cdktf-cli is a pinned dev dependency)', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    const configDir = mkdtempSync(join(tmpdir(), 'okta-lake-config-'));
+    const config = join(configDir, 'okta-lake.config.json');
+    writeFileSync(config, JSON.stringify({ okta: { orgName: 'acme' }, aws: { region: 'eu-west-1' } }));
+    const direct = synth({ OKTA_LAKE_CONFIG: config });
+    const out = mkdtempSync(join(tmpdir(), 'okta-lake-cdktf-out-'));
+
+    const viaCli = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'cdktf'), ['synth', '--output', out], {
+      cwd: REPO_ROOT,
+      // CHECKPOINT_DISABLE: no version check over the network.
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, OKTA_LAKE_CONFIG: config, CHECKPOINT_DISABLE: '1', CI: '1' },
+      encoding: 'utf8',
+    });
+
+    expect(pkg.devDependencies['cdktf-cli']).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(direct.status, direct.stderr).toBe(0);
+    expect(viaCli.status, `${viaCli.stdout}\n${viaCli.stderr}`).toBe(0);
+    const plan = 'stacks/okta-log-lake/cdk.tf.json';
+    expect(readFileSync(join(out, plan)).equals(readFileSync(join(direct.out, plan)))).toBe(true);
+  }, 120_000);
+});
+
 // The CLI entry used by cdktf.json is the same script.
 it('is what cdktf.json runs', () => {
   const cdktf = JSON.parse(readFileSync(join(REPO_ROOT, 'cdktf.json'), 'utf8')) as { app: string; output: string };
