@@ -101,8 +101,10 @@ async function main(): Promise<void> {
   const lake30Dir = join(WORK, 'lake-30d');
   const lake30 = await LocalLake.open(lake30Dir);
   const ours = await timed(() => lake30.ingest(createReadStream(historyFile), { source: historyFile }));
-  const oursRate = ours.value.ingested / ours.seconds;
-  log(`    ingest():         ${fmt(ours.value.ingested)} lines in ${fmt(ours.seconds, 2)} s = ${fmt(oursRate)} events/s (${ours.value.quarantined} quarantined)`);
+  // Every line read is work done: a redelivered copy is read, checked and skipped, as bare DuckDB reads it.
+  const linesRead = ours.value.ingested + ours.value.duplicates;
+  const oursRate = linesRead / ours.seconds;
+  log(`    ingest():         ${fmt(linesRead)} lines in ${fmt(ours.seconds, 2)} s = ${fmt(oursRate)} events/s (${ours.value.duplicates} redelivered copies skipped, ${ours.value.quarantined} quarantined)`);
 
   const bareOut = join(WORK, 'bare-copy.parquet');
   const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });

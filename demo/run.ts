@@ -71,7 +71,7 @@ export interface DemoResult {
     readonly envelopes: number;
     readonly duplicates: number;
   };
-  readonly ingest: { readonly ingested: number; readonly quarantined: number };
+  readonly ingest: { readonly ingested: number; readonly duplicates: number; readonly quarantined: number };
   readonly hourlyRuns: number;
   /** Daily users snapshotted, or null when the lake has no daily snapshot. */
   readonly snapshotUsers: number | null;
@@ -190,7 +190,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     t = Date.now();
     const summary = await lake.ingest(createReadStream(inputFile), { source: inputFile });
     const ingestMs = Date.now() - t;
-    progress(`  ingested   ${fmt(summary.ingested)} lines, ${fmt(summary.quarantined)} quarantined  ${secs(ingestMs)}`);
+    progress(`  ingested   ${fmt(summary.ingested)} events, ${fmt(summary.duplicates)} redelivered copies counted once, ${fmt(summary.quarantined)} quarantined  ${secs(ingestMs)}`);
 
     t = Date.now();
     const hours: Hour[] = Array.from({ length: 24 }, (_, h) => ({ dt: day, hour: String(h).padStart(2, '0') }));
@@ -229,7 +229,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         envelopes: generated.envelopes,
         duplicates: generated.duplicates,
       },
-      ingest: { ingested: summary.ingested, quarantined: summary.quarantined },
+      ingest: { ingested: summary.ingested, duplicates: summary.duplicates, quarantined: summary.quarantined },
       hourlyRuns: hours.length,
       snapshotUsers: daily.users,
       findings,

@@ -1,46 +1,52 @@
 /**
- * Splits a byte stream into lines without decoding it, so a rejected line can be kept byte for byte
- * (invalid UTF-8 included). A UTF-8 BOM at the start of the stream is dropped; the `\r` of a CRLF ending
- * stays in `bytes` and is ignored by the parser.
+ * NDJSON: splits a byte stream into lines without decoding it, so a rejected line can be kept byte for
+ * byte (invalid UTF-8 included). Strictly line-based: a broken line is one bad record and can never
+ * swallow the next. The `\r` of a CRLF ending stays in `bytes` and is ignored by the parser.
  */
-import type { Readable } from 'node:stream';
+import { RecordPieces, type InputRecord } from './record.ts';
 
-export interface Line {
-  /** 1-based line number in the input. */
-  readonly number: number;
-  /** The line's bytes, without its `\n`. */
-  readonly bytes: Buffer;
+export interface ReadLinesOptions {
+  /** A line longer than this is handed on in pieces of about this size, so memory stays bounded. */
+  readonly maxLineBytes: number;
+  /** Offset of the first byte of `input` in the whole input (after a BOM that was taken off). @default 0 */
+  readonly offset?: number;
 }
 
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-
-export async function* readLines(input: Readable | AsyncIterable<Buffer | string>, onBytes?: (n: number) => void): AsyncGenerator<Line> {
-  let carry: Buffer | undefined;
+export async function* readLines(input: AsyncIterable<Buffer>, options: ReadLinesOptions): AsyncGenerator<InputRecord> {
+  const carry = new RecordPieces();
   let number = 0;
-  let first = true;
-  for await (const raw of input as AsyncIterable<Buffer | string>) {
-    let chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
-    onBytes?.(chunk.length);
-    if (first) {
-      first = false;
-      if (chunk.subarray(0, 3).equals(BOM)) chunk = chunk.subarray(3);
-    }
+  let offset = options.offset ?? 0;
+  let lineStart = offset;
+  // Pieces of the current line already handed on (0 unless the line is longer than maxLineBytes).
+  let part = 0;
+  const record = (bytes: Buffer, last: boolean): InputRecord => {
+    if (part === 0 && last) return { bytes, line: number, offset: lineStart };
+    return { bytes, line: number, offset: lineStart, cut: { part: ++part, last, maxBytes: options.maxLineBytes } };
+  };
+  for await (const chunk of input) {
     let start = 0;
     let nl = chunk.indexOf(10);
     while (nl !== -1) {
-      const piece = chunk.subarray(start, nl);
-      const bytes = carry ? Buffer.concat([carry, piece]) : piece;
-      carry = undefined;
-      yield { number: ++number, bytes };
+      if (part === 0) number++;
+      yield record(carry.take(chunk.subarray(start, nl)), true);
+      part = 0;
       start = nl + 1;
+      lineStart = offset + start;
       nl = chunk.indexOf(10, start);
     }
     if (start < chunk.length) {
-      const rest = chunk.subarray(start);
-      carry = carry ? Buffer.concat([carry, rest]) : Buffer.from(rest);
+      carry.add(chunk.subarray(start));
+      if (carry.bytes >= options.maxLineBytes) {
+        if (part === 0) number++;
+        yield record(carry.take(), false);
+      }
     }
+    offset += chunk.length;
   }
-  if (carry && carry.length > 0) yield { number: ++number, bytes: carry };
+  if (!carry.empty || part > 0) {
+    if (part === 0) number++;
+    yield record(carry.take(), true);
+  }
 }
 
 /** True for a line of only spaces, tabs and a trailing `\r`. */

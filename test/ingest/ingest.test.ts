@@ -27,17 +27,22 @@ const nonBlankLines = (path: string) =>
 
 describe('ingest of the real corpus samples', () => {
   it.each(['real-samples.ndjson', 'eventbridge-envelopes.ndjson', 'admin-takeover-scenario.ndjson'])(
-    'takes every line of %s, losing nothing',
+    'takes every line of %s, losing nothing: each uuid once in the lake, every line in the raw archive',
     async (file) => {
       const l = await open();
       const path = corpusPath('events', file);
       const summary = await l.ingest(Readable.from([readFileSync(path)]), { source: file });
       const lines = nonBlankLines(path);
+      const uuids = new Set(lines.map((line) => {
+        const o = JSON.parse(line) as { uuid?: string; detail?: { uuid: string } };
+        return (o.detail?.uuid ?? o.uuid)!.toLowerCase();
+      }));
 
       expect(summary.quarantined).toBe(0);
-      expect(summary.ingested).toBe(lines.length);
+      expect(summary.ingested).toBe(uuids.size);
+      expect(summary.ingested + summary.duplicates).toBe(lines.length);
       const [{ n }] = (await l.engine.select('select count(*) as n from okta_events', [])) as [{ n: number }];
-      expect(n).toBe(lines.length);
+      expect(n).toBe(uuids.size);
       // The raw archive holds every input line exactly as it came.
       const archived = filesUnder(join(l.root, 'okta/raw')).flatMap((f) => gunzipSync(readFileSync(f)).toString('utf8').split('\n').filter(Boolean));
       expect(archived.sort()).toEqual([...lines].sort());
@@ -50,15 +55,25 @@ describe('ingest of the real corpus samples', () => {
     const rows = await l.engine.select(
       `select uuid, client.zone as zone, client.geographicalcontext.postalcode as postal, version,
               client.geographicalcontext.geolocation.lat as lat
-       from okta_events where uuid in ('B96ED4D1-D013-4A13-AEFE-A67FA32C5747', 'dc9fd3c0-598c-11ef-8478-2b7584bf8d5a')`,
+       from okta_events where uuid in ('6F3A9C1E-2B7D-4E8F-A0B1-C2D3E4F5A6B7', 'dc9fd3c0-598c-11ef-8478-2b7584bf8d5a')`,
       [],
     );
-    const upper = rows.find((r) => r.uuid === 'B96ED4D1-D013-4A13-AEFE-A67FA32C5747');
+    const upper = rows.find((r) => r.uuid === '6F3A9C1E-2B7D-4E8F-A0B1-C2D3E4F5A6B7');
     const spec = rows.find((r) => r.uuid === 'dc9fd3c0-598c-11ef-8478-2b7584bf8d5a');
     expect(upper).toBeDefined();
     expect(spec).toMatchObject({ postal: '10013', version: '0', lat: 40.3157 });
     const zones = await l.engine.select(`select count(*) as n from okta_events where client.zone = 'null'`, []);
     expect(Number(zones[0]!.n)).toBeGreaterThan(0);
+  });
+
+  it('takes an envelope from the Okta partner source whatever its detail-type, as the partner rule does', async () => {
+    const l = await open();
+    const event = { uuid: 'b1', published: '2026-03-01T10:00:00.000Z', eventType: 'user.session.start' };
+    const envelope = { version: '0', id: 'y', 'detail-type': 'Okta System Log Event', source: 'aws.partner/okta.com/acme/lake', time: '2026-03-01T10:00:02Z', detail: event };
+
+    const summary = await l.ingestEvents([envelope]);
+
+    expect(summary).toMatchObject({ ingested: 1, quarantined: 0 });
   });
 
   it('partitions by arrival time: the envelope time when there is one, else published', async () => {
@@ -126,7 +141,7 @@ describe('ingest of malformed input', () => {
       expect.stringMatching(/^field "published" is "2022-06-22 18:18:29.015", expected an ISO-8601 instant/),
       'field "eventType" is 7, expected a non-empty string',
       expect.stringMatching(/^not valid JSON/),
-      'EventBridge envelope field "detail-type" is "Scheduled Event", expected "SystemLog"',
+      'EventBridge envelope from source missing (detail-type "Scheduled Event") is not an Okta event: expected source aws.partner/okta.com/<org>/<name>',
     ]);
     // Byte for byte: the invalid UTF-8 line survives the round trip.
     expect(Buffer.from(records[5]!.bytes_base64, 'base64').equals(invalidUtf8)).toBe(true);
