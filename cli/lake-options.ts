@@ -3,7 +3,7 @@
  * (its `detections` section: thresholds and disabled detections), so a tuned threshold behaves the same
  * on the laptop and in AWS.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CONFIG_FILE_NAME, ConfigError, resolveConfig } from '../config/index.ts';
 import type { LocalLakeOptions } from '../lake/local-lake.ts';
@@ -24,8 +24,13 @@ export function detectionSettings(configPath: string | undefined): Pick<LocalLak
   }
 }
 
-/** The lake folder of a command that reads an existing lake; the error says what to do first. */
+/**
+ * The lake folder of a command that reads an existing lake; the error says what to do first. Checked
+ * before the lake is opened (opening creates the folder), so a typo in the path fails instead of reading
+ * an empty new lake that looks like a clean hour.
+ */
 export function existingLakeDir(dir: string): string {
   if (!existsSync(dir)) throw new UsageError(`lake folder ${dir} does not exist (ingest something first)`);
+  if (!statSync(dir).isDirectory()) throw new UsageError(`lake ${dir} is not a folder`);
   return dir;
 }

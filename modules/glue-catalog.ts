@@ -10,7 +10,8 @@
 import { Construct } from 'constructs';
 import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database/index.js';
 import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table/index.js';
-import { hiveType, type TableDef } from '../schema/types.ts';
+import { athenaViewType, hiveType, type TableDef } from '../schema/types.ts';
+import type { ViewDef } from '../schema/views.ts';
 import { arn, type DeployEnv } from './deploy-env.ts';
 import type { Grantable } from './iam.ts';
 import type { LakeBucket } from './lake-bucket.ts';
@@ -34,6 +35,8 @@ export interface LakeCatalogProps {
   readonly tables: readonly TableDef[];
   /** Tables partitioned by arrival `dt`/`hour` that Athena projects instead of reading partitions from Glue. */
   readonly projections: Readonly<Record<string, HourlyProjection>>;
+  /** Views over the tables, from `schema/views.ts`. @default none */
+  readonly views?: readonly ViewDef[];
 }
 
 const GLUE_READ = ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'];
@@ -91,6 +94,10 @@ export class LakeCatalog extends Construct {
       );
     }
     this.tables = tables;
+    for (const view of props.views ?? []) {
+      if (!tables.has(view.source.name)) throw new Error(`LakeCatalog: view "${view.name}" reads table "${view.source.name}", which is not in the catalog`);
+      athenaView(this, this.name, props.databaseName, view);
+    }
   }
 
   table(name: string): GlueCatalogTable {
@@ -129,6 +136,39 @@ export class LakeCatalog extends Construct {
       Resource: [this.catalogArn, this.databaseArn, ...tableNames.map((n) => this.tableArn(n))],
     });
   }
+}
+
+/**
+ * An Athena view declared in Glue, as Athena itself stores one made with CREATE VIEW: a VIRTUAL_VIEW table whose
+ * original text is `/* Presto View: <base64 of a JSON definition> *\/` (the SQL, the catalog and schema it resolves
+ * names in, and the columns with Trino types), and whose storage descriptor lists the same columns with Hive types.
+ * Declaring it in the plan, rather than running DDL after deploy, keeps it in step with the code on every apply.
+ * The format is undocumented but stable; terraform-aws-athena-view (iconara) and the AWS CDK community use it.
+ */
+function athenaView(scope: Construct, databaseRef: string, databaseName: string, view: ViewDef): GlueCatalogTable {
+  const columns = [
+    ...Object.entries(view.source.columns).map(([name, type]) => ({ name, hive: hiveType(type), trino: athenaViewType(type) })),
+    ...view.source.partitionKeys.map((name) => ({ name, hive: 'string', trino: 'varchar' })),
+  ];
+  const definition = {
+    originalSql: view.sql,
+    catalog: 'awsdatacatalog',
+    schema: databaseName,
+    columns: columns.map((c) => ({ name: c.name, type: c.trino })),
+  };
+  return new GlueCatalogTable(scope, view.name, {
+    name: view.name,
+    databaseName: databaseRef,
+    description: view.description,
+    tableType: 'VIRTUAL_VIEW',
+    viewOriginalText: `/* Presto View: ${Buffer.from(JSON.stringify(definition), 'utf8').toString('base64')} */`,
+    viewExpandedText: '/* Presto View */',
+    parameters: { presto_view: 'true', comment: 'Presto View' },
+    storageDescriptor: {
+      serDeInfo: { name: '-', serializationLibrary: '-' },
+      columns: columns.map((c) => ({ name: c.name, type: c.hive })),
+    },
+  });
 }
 
 /**

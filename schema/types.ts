@@ -94,6 +94,17 @@ const TRINO: TypeSpelling = {
   struct: (fields) => `row(${fields.map(([n, t]) => `${quoteIdent(n)} ${t}`).join(', ')})`,
 };
 
+/**
+ * How Athena spells column types in the definition of a view it stores in Glue (the `columns` of a "Presto View"):
+ * Trino's names with unquoted row fields, `row(city varchar, ...)`, and millisecond timestamps. Our field names
+ * are lower-case identifiers, so they need no quotes.
+ */
+const ATHENA_VIEW: TypeSpelling = {
+  ...TRINO,
+  scalars: { ...TRINO.scalars, timestamp: 'timestamp(3)' },
+  struct: (fields) => `row(${fields.map(([n, t]) => `${n} ${t}`).join(', ')})`,
+};
+
 function spell(t: ColumnType, d: TypeSpelling): string {
   switch (t.kind) {
     case 'map':
@@ -115,6 +126,9 @@ export const duckdbType = (t: ColumnType): string => spell(t, DUCKDB);
 
 /** The Trino (Athena engine v3) type, e.g. `row("id" varchar, "type" varchar)`: what an INSERT casts to. */
 export const trinoType = (t: ColumnType): string => spell(t, TRINO);
+
+/** The type as an Athena view definition in Glue spells it, e.g. `row(id varchar, type varchar)`. */
+export const athenaViewType = (t: ColumnType): string => spell(t, ATHENA_VIEW);
 
 /** `{name: 'DUCKDB TYPE', ...}` as DuckDB's read_json `columns=` argument wants it. */
 export function duckdbColumnsLiteral(columns: Fields, extra: Record<string, string> = {}): string {

@@ -1,9 +1,16 @@
+/**
+ * `okta-lake detect`: the hourly detections over one arrival hour, a range, or every hour of a file, with
+ * the escalation a new finding about a user triggers. Only an existing lake is read, and only hours it
+ * holds events for count as a run: a mistyped path or date fails instead of looking like a clean hour.
+ */
 import type { Finding } from '../../core/findings.ts';
 import { compareFindings } from '../../core/findings.ts';
 import { hoursBetween, hourLabel, parseHour as parseLayoutHour, type Hour } from '../../lake/layout.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
-import { detectionSettings } from '../lake-options.ts';
+import { EventCoverage, emptyHoursNotice } from '../lake-coverage.ts';
+import { detectionSettings, existingLakeDir } from '../lake-options.ts';
 import { findingJson, findingLines, type Io } from '../output.ts';
+import { hourProgress } from '../progress.ts';
 import { UsageError } from '../usage-error.ts';
 import { ingestInto, ingestReport } from './ingest.ts';
 
@@ -47,33 +54,56 @@ export function requestedHours(args: DetectArgs): Hour[] | 'from-events' {
 export async function detectCommand(io: Io, args: DetectArgs): Promise<void> {
   const requested = requestedHours(args);
   const settings = detectionSettings(args.config);
-  const lake = requested === 'from-events' ? await LocalLake.temporary(settings) : await LocalLake.open(args.lake!, settings);
+  const lake = requested === 'from-events' ? await LocalLake.temporary(settings) : await LocalLake.open(existingLakeDir(args.lake!), settings);
   try {
     let hours: readonly Hour[];
+    let withoutEvents: readonly Hour[] = [];
     if (requested === 'from-events') {
       const summary = await ingestInto(io, lake, args.events!);
       for (const line of ingestReport(summary, args.events!, lake.root)) io.err(line);
       hours = summary.hours;
-    } else hours = requested;
+    } else {
+      hours = requested;
+      withoutEvents = EventCoverage.of(lake.engine).requireHours(hours);
+      if (withoutEvents.length) io.err(emptyHoursNotice(withoutEvents, hours.length));
+    }
 
     const findings: Finding[] = [];
     const escalated = new Set<string>();
-    for (const hour of hours) {
-      const run = await lake.detectHour(hour);
-      findings.push(...run.findings);
-      if (!args.json) io.err(`${hourLabel(hour)}: ${run.findings.length} finding(s), ${run.newFindings.length} new`);
-      // Near-time escalation: a new finding about a user re-runs that user's daily checks at once.
-      for (const f of run.newFindings) {
-        if (f.entity.type !== 'user' || escalated.has(f.entity.id)) continue;
-        escalated.add(f.entity.id);
-        findings.push(...(await escalate(io, lake, f)));
+    let newFindings = 0;
+    const progress = hourProgress(io, hours.length);
+    try {
+      for (const [done, hour] of hours.entries()) {
+        progress.running(done, hourLabel(hour));
+        const run = await lake.detectHour(hour);
+        findings.push(...run.findings);
+        newFindings += run.newFindings.length;
+        // With a bar drawn, the bar is the progress; these lines would break it.
+        if (!args.json && !progress.shown) io.err(`${hourLabel(hour)}: ${run.findings.length} finding(s), ${run.newFindings.length} new`);
+        // Near-time escalation: a new finding about a user re-runs that user's daily checks at once.
+        for (const f of run.newFindings) {
+          if (f.entity.type !== 'user' || escalated.has(f.entity.id)) continue;
+          escalated.add(f.entity.id);
+          findings.push(...(await escalate(io, lake, f)));
+        }
       }
+      progress.running(hours.length, 'done');
+    } finally {
+      progress.stop();
     }
+    if (!args.json && progress.shown) io.err(`${hours.length} hour(s): ${findings.length} finding(s), ${newFindings} new`);
     findings.sort(compareFindings);
     if (args.json) {
-      io.out(JSON.stringify({ hours: hours.map(hourLabel), findings: findings.map(findingJson), escalated_users: [...escalated] }));
+      io.out(
+        JSON.stringify({
+          hours: hours.map(hourLabel),
+          hours_without_events: withoutEvents.map(hourLabel),
+          findings: findings.map(findingJson),
+          escalated_users: [...escalated],
+        }),
+      );
     } else {
-      for (const line of findingLines(findings)) io.out(line);
+      for (const line of findingLines(findings, io.columns)) io.out(line);
     }
   } finally {
     lake.close();

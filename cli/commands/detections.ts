@@ -1,3 +1,7 @@
+/**
+ * `okta-lake detections`: the detection catalog as a table, one detection's metadata and SQL (or, with
+ * `--json`, both forms of its SQL with the metadata), and the Markdown catalog docs/detections.md.
+ */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assetRoot } from '../../core/assets.ts';
@@ -16,12 +20,20 @@ export function detectionsListCommand(io: Io, args: { json?: boolean }): void {
     return;
   }
   const rows = detections.map((d) => ({ id: d.id, cadence: d.cadence, severity: d.severity, mitre: d.mitre.join(' '), title: d.title }));
-  for (const line of table(rows)) io.out(line);
+  for (const line of table(rows, { width: io.columns })) io.out(line);
 }
 
-export function detectionsShowCommand(io: Io, args: { id: string; athena?: boolean }): void {
+export function detectionsShowCommand(io: Io, args: { id: string; athena?: boolean; json?: boolean }): void {
   const d = catalog().find((x) => x.id === args.id);
   if (!d) throw new UsageError(`no detection "${args.id}" (run okta-lake detections list)`);
+  if (args.json) {
+    // Everything the text form shows, whatever --athena says: the metadata, the SQL as written (`:name`
+    // parameters) and the Athena form (`?` placeholders with the parameter names in order).
+    const { sql, dir: _dir, ...meta } = d;
+    const athena = compileNamedParams(sql);
+    io.out(JSON.stringify({ detection: { ...meta, sql, athena: { sql: athena.text, parameters: athena.names } } }));
+    return;
+  }
   io.out(`${d.id}: ${d.title}`);
   io.out(`severity ${d.severity}, ${d.cadence}${d.cadence === 'hourly' ? `, reads ${d.lookback_hours} hour(s)` : ''}, MITRE ${d.mitre.join(', ')}`);
   io.out('');

@@ -1,5 +1,11 @@
+/**
+ * `okta-lake query`: Athena-dialect SQL over the local lake, as a table for people or, with `--json`, as
+ * JSON rows whose arrays, structs and maps are nested JSON values.
+ */
 import { existsSync, readFileSync } from 'node:fs';
-import { bindNamedParams, compileNamedParams, type SqlValue } from '../../core/sql-params.ts';
+import { bindNamedParams, compileNamedParams, type SqlParam, type SqlValue } from '../../core/sql-params.ts';
+import type { JsonRow } from '../../engines/duckdb/json-rows.ts';
+import type { ResultRow } from '../../engines/query-engine.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
 import { existingLakeDir } from '../lake-options.ts';
 import { table, type Io } from '../output.ts';
@@ -27,12 +33,15 @@ export function parseParams(pairs: readonly string[] = []): Record<string, SqlVa
   return out;
 }
 
+const flatRow = (row: JsonRow): ResultRow =>
+  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v !== null && typeof v === 'object' ? JSON.stringify(v) : v]));
+
 export async function queryCommand(io: Io, args: QueryArgs): Promise<void> {
   if ((args.sql === undefined) === (args.file === undefined)) throw new UsageError('query needs the SQL text or --file <path>, not both');
   if (args.file !== undefined && !existsSync(args.file)) throw new UsageError(`SQL file ${args.file} does not exist`);
   const sql = args.sql ?? readFileSync(args.file!, 'utf8');
   const compiled = compileNamedParams(sql.trim().replace(/;+\s*$/, ''));
-  let params: SqlValue[];
+  let params: SqlParam[];
   try {
     params = bindNamedParams(compiled, parseParams(args.param), 'query');
   } catch (e) {
@@ -40,11 +49,15 @@ export async function queryCommand(io: Io, args: QueryArgs): Promise<void> {
   }
   const lake = await LocalLake.open(existingLakeDir(args.lake));
   try {
-    const rows = await lake.engine.select(compiled.text, params);
-    if (args.json) io.out(JSON.stringify({ rows }));
-    else if (rows.length === 0) io.out('(no rows)');
+    if (args.json) {
+      io.out(JSON.stringify({ rows: await lake.engine.selectJson(compiled.text, params) }));
+      return;
+    }
+    // The same reader as --json, nested values shown as the JSON text --json prints them as.
+    const rows = (await lake.engine.selectJson(compiled.text, params)).map(flatRow);
+    if (rows.length === 0) io.out('(no rows)');
     else {
-      for (const line of table(rows)) io.out(line);
+      for (const line of table(rows, { width: io.columns })) io.out(line);
       io.err(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
     }
   } finally {

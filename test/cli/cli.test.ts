@@ -2,12 +2,15 @@
  * The `okta-lake` command as a user meets it: exit codes, JSON on stdout only, and one clear line naming
  * what is wrong when the input or the arguments are.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import type { Io } from '../../cli/output.ts';
+import { LocalLake } from '../../lake/local-lake.ts';
+import { okta_events } from '../../schema/index.ts';
 import { corpusPath } from '../support/corpus.ts';
 
 interface Captured extends Io {
@@ -21,11 +24,27 @@ const capture = (): Captured => {
   return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), interactive: false };
 };
 
-const run = async (...argv: string[]) => {
-  const io = capture();
+const run = async (...argv: string[]) => runWith({}, ...argv);
+
+/** Runs the command with some of the terminal's traits: its width, or stderr being a terminal. */
+const runWith = async (terminal: Pick<Io, 'columns' | 'progressStream'> & { interactive?: boolean }, ...argv: string[]) => {
+  const io = { ...capture(), ...terminal };
   const code = await main(argv, io);
-  return { code, ...io };
+  return { code, stdout: io.stdout, stderr: io.stderr };
 };
+
+/** A stand-in for a terminal's stderr: it says it is a TTY and keeps what is drawn on it. */
+class FakeTerminal extends Writable {
+  readonly isTTY = true;
+  readonly columns = 120;
+  text = '';
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString('utf8');
+    done();
+  }
+}
+
+const BRUTE_FORCE = 'detections/okta-brute-force-user/fixtures/positive.ndjson'; // 25 events, all arriving in 2026-03-02T14
 
 let dir: string;
 beforeEach(() => {
@@ -34,10 +53,13 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('okta-lake ingest', () => {
-  it('prints only {"ingested","quarantined"} with --json', async () => {
+  it('prints only one JSON document of counts with --json, accounting for every line', async () => {
     const r = await run('ingest', corpusPath('events', 'real-samples.ndjson'), '--lake', join(dir, 'lake'), '--json');
     expect(r.code).toBe(0);
-    expect(r.stdout).toEqual(['{"ingested":15,"quarantined":0}']);
+    expect(r.stdout).toHaveLength(1);
+    const counts = JSON.parse(r.stdout[0]!) as { ingested: number; quarantined: number; duplicates?: number };
+    expect(counts.quarantined).toBe(0);
+    expect(counts.ingested + (counts.duplicates ?? 0)).toBe(15);
   });
 
   it('names the file, line and field of each rejected line', async () => {
@@ -145,5 +167,160 @@ describe('okta-lake detections', () => {
     const r = await run('detections', 'show', 'okta-nope');
     expect(r.code).toBe(2);
     expect(r.stderr).toEqual(['okta-lake: no detection "okta-nope" (run okta-lake detections list)']);
+  });
+});
+
+describe('okta-lake on a lake folder that does not exist', () => {
+  it.each([
+    ['detect', '--hour', '2026-03-02T14'],
+    ['snapshot', '--day', '2026-03-02'],
+    ['refresh-user', '--user', 'jane@example.com'],
+    ['query', 'select 1 as one'],
+  ])('%s fails with exit code 2, names the path and creates no folder', async (command, ...args) => {
+    const missing = join(dir, 'no-such-lake');
+    const r = await run(command, '--lake', missing, ...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([`okta-lake: lake folder ${missing} does not exist (ingest something first)`]);
+    expect(r.stdout).toEqual([]);
+    expect(existsSync(missing)).toBe(false);
+  });
+});
+
+describe('okta-lake on hours and days the lake holds no events for', () => {
+  const lake = () => join(dir, 'lake');
+  beforeEach(async () => {
+    expect((await run('ingest', BRUTE_FORCE, '--lake', lake())).code).toBe(0);
+  });
+
+  it('refuses a single hour without events, saying which hours the lake holds', async () => {
+    const r = await run('detect', '--lake', lake(), '--hour', '2026-11-25T04');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual(['okta-lake: the lake holds no events for 2026-11-25T04 (its events are all in 2026-03-02T14)']);
+    expect(r.stdout).toEqual([]);
+  });
+
+  it('refuses an empty folder as holding no events at all', async () => {
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    const r = await run('detect', '--lake', empty, '--from', '2026-03-02T00', '--to', '2026-03-02T23');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual(['okta-lake: the lake holds no events for 2026-03-02T00 .. 2026-03-02T23 (it holds no events at all: ingest some first)']);
+  });
+
+  it('runs a range with empty hours and says how many hours had no events', async () => {
+    const r = await run('detect', '--lake', lake(), '--from', '2026-03-02T11', '--to', '2026-03-02T15', '--json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toEqual(['4 of 5 hour(s) have no events in the lake: 2026-03-02T11 .. 2026-03-02T13, 2026-03-02T15']);
+    const out = JSON.parse(r.stdout[0]!);
+    expect(out.hours).toHaveLength(5);
+    expect(out.hours_without_events).toEqual(['2026-03-02T11', '2026-03-02T12', '2026-03-02T13', '2026-03-02T15']);
+    expect(out.findings.some((f: { detection: string }) => f.detection === 'okta-brute-force-user')).toBe(true);
+  });
+
+  it('refuses a snapshot of a day without events before writing anything', async () => {
+    const r = await run('snapshot', '--lake', lake(), '--day', '2026-03-03');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual(['okta-lake: the lake holds no events for 2026-03-03 (its events are all in 2026-03-02)']);
+    expect(existsSync(join(lake(), 'activity', 'dt=2026-03-03'))).toBe(false);
+  });
+
+  it("says so when refresh-user's day holds no events, and still answers", async () => {
+    const r = await run('refresh-user', '--lake', lake(), '--user', 'mallory.target@example.com', '--day', '2026-03-05', '--json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toEqual(['the lake holds no events for 2026-03-05 (its events are all in 2026-03-02)', "used the lake only (pass --org to fetch the user's newest events from Okta first)"]);
+    expect(JSON.parse(r.stdout[0]!)).toMatchObject({ day: '2026-03-05' });
+  });
+});
+
+describe('okta-lake detect on a terminal', () => {
+  it('draws a progress bar with the hour running and an ETA over a range, instead of a line per hour', async () => {
+    const lake = join(dir, 'lake');
+    await run('ingest', BRUTE_FORCE, '--lake', lake);
+    const terminal = new FakeTerminal();
+    const r = await runWith({ interactive: true, progressStream: terminal }, 'detect', '--lake', lake, '--from', '2026-03-02T13', '--to', '2026-03-02T14');
+    expect(r.code).toBe(0);
+    expect(terminal.text).toMatch(/detect \[.*\] 0\/2 hours \| 2026-03-02T13 \| eta /);
+    expect(terminal.text).toMatch(/detect \[.*\] 2\/2 hours \| done \| eta /);
+    expect(r.stderr.filter((l) => /^2026-03-02T1\d: /.test(l))).toEqual([]);
+    expect(r.stderr.filter((l) => /^2 hour\(s\): \d+ finding\(s\), \d+ new$/.test(l))).toHaveLength(1);
+  });
+
+  it('prints summaries whole when stdout is not a terminal, and fits the table to a terminal', async () => {
+    const summary = '25 failed sign-ins for mallory.target@example.com from 1 IP(s)'; // 62 characters
+    const piped = await run('detect', '--events', BRUTE_FORCE);
+    expect(piped.stdout.some((l) => l.endsWith(summary))).toBe(true);
+    const wide = await runWith({ columns: 240 }, 'detect', '--events', BRUTE_FORCE);
+    expect(wide.stdout.some((l) => l.endsWith(summary))).toBe(true);
+    const narrow = await runWith({ columns: 100 }, 'detect', '--events', BRUTE_FORCE);
+    expect(narrow.stdout.every((l) => l.length <= 100)).toBe(true);
+    expect(narrow.stdout.some((l) => l.endsWith('…'))).toBe(true);
+  });
+});
+
+describe('okta-lake detections show --json', () => {
+  it("prints the detection's metadata, its SQL and the Athena form as one JSON document", async () => {
+    const r = await run('detections', 'show', 'okta-brute-force-user', '--json');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toHaveLength(1);
+    const { detection } = JSON.parse(r.stdout[0]!);
+    expect(detection).toMatchObject({ id: 'okta-brute-force-user', cadence: 'hourly', severity: 'MEDIUM' });
+    expect(detection.thresholds.min_failures).toBeDefined();
+    expect(detection.sql).toContain(':min_failures');
+    expect(detection.athena.parameters).toEqual(['scan_from_dt', 'scan_to_dt', 'scan_from', 'scan_to', 'min_failures']);
+    expect(detection.athena.sql).not.toContain(':min_failures');
+    expect(detection.dir).toBeUndefined();
+  });
+});
+
+describe('okta-lake query --json', () => {
+  it('prints arrays, structs and maps as nested JSON values', async () => {
+    const lake = join(dir, 'lake');
+    await run('ingest', corpusPath('events', 'real-samples.ndjson'), '--lake', lake);
+    const r = await run(
+      'query', '--lake', lake, '--json',
+      "select target, debugcontext.debugdata as debugdata, securitycontext.asnumber as asn, client from okta_events where uuid = '6F3A9C1E-2B7D-4E8F-A0B1-C2D3E4F5A6B7'",
+    );
+    expect(r.code).toBe(0);
+    const [row] = JSON.parse(r.stdout[0]!).rows;
+    expect(row.target).toEqual([
+      expect.objectContaining({ type: 'User', alternateid: 'new.hire@example.com', detailentry: null }),
+      expect.objectContaining({ type: 'UserGroup', displayname: 'Finance' }),
+    ]);
+    expect(row.debugdata).toMatchObject({ requestUri: '/admin/group/w7e9r1t3y5u7i9o1p3a5s7d9f1g3h5j7/addUser' });
+    expect(row.asn).toBe(64505);
+    expect(row.client.geographicalcontext).toMatchObject({ city: 'Seattle', geolocation: { lat: 47.6062, lon: -122.3321 } });
+  });
+
+  it('keeps the table form flat: nested values as JSON text', async () => {
+    const lake = join(dir, 'lake');
+    await run('ingest', corpusPath('events', 'real-samples.ndjson'), '--lake', lake);
+    const r = await run('query', '--lake', lake, "select debugcontext.debugdata as d from okta_events where uuid = '6F3A9C1E-2B7D-4E8F-A0B1-C2D3E4F5A6B7'");
+    expect(r.stdout[2]).toContain('{"dtHash":"m3n5b7v9c1x3z5l7k9j1h3g5f7d9s1a3"');
+  });
+});
+
+describe('okta_events_unique', () => {
+  it('counts each event once where okta_events counts every delivered copy', async () => {
+    const lake = join(dir, 'lake');
+    await run('ingest', BRUTE_FORCE, '--lake', lake);
+    // A second delivery of the hour's 25 events (as Firehose writes Okta's redeliveries), written beside
+    // the first whatever ingest does with duplicates.
+    const local = await LocalLake.open(lake, { catalog: [] });
+    try {
+      await local.engine.refreshViews();
+      const copy = join(local.engine.partitionDir(okta_events, { dt: '2026-03-02', hour: '14' }), 'redelivered.parquet');
+      await local.engine.run(`copy (select * exclude (dt, hour) from okta_events where dt = '2026-03-02' and hour = '14') to '${copy}' (format parquet)`);
+    } finally {
+      local.close();
+    }
+    const count = async (table: string) => JSON.parse((await run('query', '--lake', lake, '--json', `select count(*) as n from ${table} where dt = '2026-03-02'`)).stdout[0]!).rows[0].n;
+    expect(await count('okta_events')).toBe(50);
+    expect(await count('okta_events_unique')).toBe(25);
+  });
+
+  it('is named in the help of query', async () => {
+    const r = await run('query', '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout.join('\n')).toContain('okta_events_unique');
   });
 });

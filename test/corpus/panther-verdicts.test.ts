@@ -1,6 +1,6 @@
 /**
- * Panther's own test cases for its Okta rules (shared/okta-corpus/panther-verdicts.ndjson), run as the
- * corpus README prescribes: the case's events in an empty lake, the hourly detections over the hours they
+ * Panther's own test cases for its Okta rules (test/corpus/data/panther-verdicts.ndjson), run as
+ * test/corpus/SOURCES.md describes: the case's events in an empty lake, the hourly detections over the hours they
  * arrived in, and our named detection must fire exactly when Panther's rule does.
  */
 import { describe, expect, it } from 'vitest';
