@@ -21,7 +21,8 @@ import { activity as activityTable } from '../schema/activity.ts';
 import type { Detection, ThresholdValue } from './catalog.ts';
 import { runDetections, type DetectionRunResult, type DetectionWindow, type RunContext } from './detection-run.ts';
 import { isoTimestamp } from './findings.ts';
-import { sqlTimestamp, type SqlValue } from './sql-params.ts';
+import { SqlLiteral, type SqlQuery } from '../engines/sql-values.ts';
+import { sqlTimestamp, thresholdLiterals, type SqlParam } from './sql-params.ts';
 import { jsonListOf, numberOf, textOf } from './result-values.ts';
 import { boundSql } from './sql-files.ts';
 
@@ -83,29 +84,29 @@ export function dailyParams(
   thresholds: Readonly<Record<string, ThresholdValue>> | undefined,
   day: string,
   userId: string | null,
-): Record<string, SqlValue> {
+): Record<string, SqlParam> {
   const values = thresholds ?? {};
   const historyDays = values.history_days;
   if (historyDays !== undefined && (typeof historyDays !== 'number' || !Number.isInteger(historyDays) || historyDays < 0)) {
     throw new Error(`detection ${detection.id}: threshold history_days must be a whole number of days, got ${JSON.stringify(historyDays)}`);
   }
   return {
-    ...values,
-    day,
+    ...thresholdLiterals(values),
+    day: SqlLiteral.date(day),
+    // The one value from outside: bound, and every query uses it only in a WHERE clause.
     user_id: userId,
-    history_from_dt: addDays(day, -(historyDays ?? 0)),
+    history_from_dt: SqlLiteral.date(addDays(day, -(historyDays ?? 0))),
   };
 }
 
 /** `snapshots/activity.sql` with its parameters: the activity rows of `day`, of every user or of one. */
-export function activityQuery(day: string, userId: string | null, computedAt: Date): { sql: string; params: SqlValue[] } {
-  return boundSql('snapshots/activity.sql', { day, user_id: userId, computed_at: sqlTimestamp(computedAt) });
+export function activityQuery(day: string, userId: string | null, computedAt: Date): SqlQuery {
+  return boundSql('snapshots/activity.sql', { day: SqlLiteral.date(day), user_id: userId, computed_at: SqlLiteral.timestamp(sqlTimestamp(computedAt)) });
 }
 
 /** Computes the activity of `day` (every user, or one) and writes it as the activity partition `{dt: day, batch}`. */
 export async function writeActivity(engine: QueryEngine, day: string, batch: string, userId: string | null, now: () => Date): Promise<void> {
-  const { sql, params } = activityQuery(day, userId, now());
-  await engine.replacePartition(activityTable, { dt: day, batch }, sql, params);
+  await engine.replacePartition(activityTable, { dt: day, batch }, [activityQuery(day, userId, now())]);
 }
 
 /**

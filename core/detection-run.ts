@@ -7,7 +7,8 @@ import { findings as findingsTable } from '../schema/findings.ts';
 import type { Detection, ThresholdValue } from './catalog.ts';
 import { compareFindings, findingFromRow, type Finding } from './findings.ts';
 import { isNew, notifiedAround } from './notification-ledger.ts';
-import { bindNamedParams, compileNamedParams, sqlTimestamp, type SqlValue } from './sql-params.ts';
+import { SqlLiteral, type SqlQuery } from '../engines/sql-values.ts';
+import { bindNamedParams, compileNamedParams, sqlTimestamp, type SqlParam } from './sql-params.ts';
 import { asSubquery, boundSql, readSql } from './sql-files.ts';
 
 /** How many event uuids a finding keeps (the issue asks for at least 20). */
@@ -35,8 +36,11 @@ export interface DetectionRunInput {
   readonly engine: QueryEngine;
   readonly detections: readonly Detection[];
   readonly window: DetectionWindow;
-  /** The parameters one detection's query may use: its thresholds, partition bounds, the day, a user id... */
-  readonly paramsFor: (detection: Detection) => Readonly<Record<string, SqlValue>>;
+  /**
+   * The parameters one detection's query may use: its thresholds, partition bounds, the day, a user id... Values
+   * that the query needs outside a WHERE clause must be `SqlLiteral`s (see engines/sql-values.ts).
+   */
+  readonly paramsFor: (detection: Detection) => Readonly<Record<string, SqlParam>>;
   readonly now: () => Date;
 }
 
@@ -48,35 +52,40 @@ export interface DetectionRunResult {
 }
 
 
-/** The findings SQL of one detection, with its parameters in placeholder order. */
-export function findingsQuery(detection: Detection, input: Omit<DetectionRunInput, 'engine' | 'detections'>): { sql: string; params: SqlValue[] } {
-  const wrapper = readSql('core/sql/finding-from-detection.sql');
-  const text = wrapper.replace('{{detection_query}}', () => asSubquery(detection.sql));
-  const compiled = compileNamedParams(text);
-  const values: Record<string, SqlValue> = {
+const compiledFindings = new Map<string, ReturnType<typeof compileNamedParams>>();
+
+/**
+ * The findings SQL of one detection, with its parameters in placeholder order. Everything the wrapper adds (the
+ * detection's id, title and severity from the catalog, the window, the clock) is a literal: it stands in the
+ * select list.
+ */
+export function findingsQuery(detection: Detection, input: Omit<DetectionRunInput, 'engine' | 'detections'>): SqlQuery {
+  let compiled = compiledFindings.get(detection.sql);
+  if (compiled === undefined) {
+    const wrapper = readSql('core/sql/finding-from-detection.sql');
+    compiled = compileNamedParams(wrapper.replace('{{detection_query}}', () => asSubquery(detection.sql)));
+    compiledFindings.set(detection.sql, compiled);
+  }
+  const values: Record<string, SqlParam> = {
     ...input.paramsFor(detection),
-    detection_id: detection.id,
-    detection_title: detection.title,
-    detection_severity: detection.severity,
-    finding_window_start: input.window.start,
-    finding_window_end: input.window.end,
-    detected_at: sqlTimestamp(input.now()),
-    max_event_uuids: MAX_EVENT_UUIDS,
+    detection_id: SqlLiteral.token(detection.id),
+    detection_title: SqlLiteral.text(detection.title),
+    detection_severity: SqlLiteral.token(detection.severity),
+    finding_window_start: SqlLiteral.timestamp(input.window.start),
+    finding_window_end: SqlLiteral.timestamp(input.window.end),
+    detected_at: SqlLiteral.timestamp(sqlTimestamp(input.now())),
+    max_event_uuids: SqlLiteral.number(MAX_EVENT_UUIDS),
   };
-  return { sql: compiled.text, params: bindNamedParams(compiled, values, `detection ${detection.id}`) };
+  return { sql: compiled.text, params: bindNamedParams(compiled, values, `detection ${detection.id}`), label: detection.id };
 }
 
 export async function runDetections(input: DetectionRunInput): Promise<DetectionRunResult> {
   const { engine, window } = input;
   const notifiedSoFar = await notifiedAround(engine, window.partition.dt);
 
-  const branches = input.detections.map((d) => findingsQuery(d, input));
-  const union =
-    branches.length > 0
-      ? branches.map((b) => b.sql).join('\nunion all\n')
-      : // No detection enabled: the partition is still rewritten, empty.
-        `select ${Object.keys(findingsTable.columns).map((c) => `null as ${c}`).join(', ')} where false`;
-  await engine.replacePartition(findingsTable, window.partition, union, branches.flatMap((b) => b.params));
+  // One select per detection; the engine packs them into as few statements as its limits allow. No detection
+  // enabled: the partition is still rewritten, empty.
+  await engine.replacePartition(findingsTable, window.partition, input.detections.map((d) => findingsQuery(d, input)));
 
   const read = boundSql('core/sql/findings-of-run.sql', window.partition);
   const rows = await engine.select(read.sql, read.params);

@@ -7,7 +7,8 @@
  */
 import { addHours, hourStart, type Hour } from '../lake/layout.ts';
 import { runDetections, type DetectionRunResult, type RunContext } from './detection-run.ts';
-import { sqlTimestamp } from './sql-params.ts';
+import { SqlLiteral } from '../engines/sql-values.ts';
+import { sqlTimestamp, thresholdLiterals } from './sql-params.ts';
 
 export interface HourlyRunInput extends RunContext {
   readonly hour: Hour;
@@ -15,14 +16,14 @@ export interface HourlyRunInput extends RunContext {
 
 export const hourlyRunName = (hour: Hour): string => `hourly-${hour.hour}`;
 
-/** The partition bounds a detection with this lookback reads, as query parameters. */
-export function scanParams(hour: Hour, lookbackHours: number): Record<string, string> {
+/** The partition bounds a detection with this lookback reads, as query parameters (literals: generated here). */
+export function scanParams(hour: Hour, lookbackHours: number): Record<string, SqlLiteral> {
   const from = addHours(hour, -(lookbackHours - 1));
   return {
-    scan_from_dt: from.dt,
-    scan_to_dt: hour.dt,
-    scan_from: `${from.dt}-${from.hour}`,
-    scan_to: `${hour.dt}-${hour.hour}`,
+    scan_from_dt: SqlLiteral.date(from.dt),
+    scan_to_dt: SqlLiteral.date(hour.dt),
+    scan_from: SqlLiteral.token(`${from.dt}-${from.hour}`),
+    scan_to: SqlLiteral.token(`${hour.dt}-${hour.hour}`),
   };
 }
 
@@ -40,10 +41,10 @@ export async function runHourly(input: HourlyRunInput): Promise<DetectionRunResu
     detections,
     window,
     paramsFor: (d) => ({
-      ...input.thresholds.get(d.id),
+      ...thresholdLiterals(input.thresholds.get(d.id)),
       ...scanParams(hour, d.lookback_hours),
-      window_start: window.start,
-      window_end: window.end,
+      window_start: SqlLiteral.timestamp(window.start),
+      window_end: SqlLiteral.timestamp(window.end),
     }),
     now: input.now,
   });

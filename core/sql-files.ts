@@ -1,8 +1,9 @@
 /** Reads the project's SQL files from the asset root (the repository locally, the bundle on Lambda). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SqlQuery } from '../engines/sql-values.ts';
 import { assetRoot } from './assets.ts';
-import { bindNamedParams, compileNamedParams, type CompiledSql, type SqlValue } from './sql-params.ts';
+import { bindNamedParams, compileNamedParams, type CompiledSql, type SqlParam } from './sql-params.ts';
 
 const cache = new Map<string, string>();
 
@@ -22,13 +23,13 @@ const compiled = new Map<string, CompiledSql>();
  * A query file with its `:name` parameters bound: the `?` text and the values in placeholder order, ready
  * for `QueryEngine.select` or `replacePartition`. A missing parameter is an error naming the file.
  */
-export function boundSql(path: string, values: Readonly<Record<string, SqlValue>>): { sql: string; params: SqlValue[] } {
+export function boundSql(path: string, values: Readonly<Record<string, SqlParam>>): SqlQuery {
   let c = compiled.get(path);
   if (c === undefined) {
     c = compileNamedParams(readSql(path));
     compiled.set(path, c);
   }
-  return { sql: c.text, params: bindNamedParams(c, values, path) };
+  return { sql: c.text, params: bindNamedParams(c, values, path), label: path };
 }
 
 /** A query file's text ready to be nested: trailing semicolons and blank space removed. */

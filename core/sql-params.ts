@@ -2,11 +2,13 @@
  * Named parameters for the project's SQL files.
  *
  * Queries are written with `:name` placeholders (readable, reusable several times in one query) and run with
- * positional `?` execution parameters, which is what both Athena (`ExecutionParameters`) and DuckDB (prepared
- * statements) take. Values are never spliced into the text.
+ * positional `?` parameters, which is what both Athena (`ExecutionParameters`) and DuckDB (prepared statements)
+ * take. A value is bound, or a validated `SqlLiteral` that Athena writes into the text where it cannot take a
+ * `?` (engines/sql-values.ts); nothing else is ever spliced into the text.
  */
+import { SqlLiteral, type SqlParam, type SqlValue } from '../engines/sql-values.ts';
 
-export type SqlValue = string | number | boolean | null;
+export type { SqlParam, SqlValue };
 
 export interface CompiledSql {
   /** The SQL with every `:name` replaced by `?`. */
@@ -73,7 +75,7 @@ function closingQuote(sql: string, start: number, quote: string): number {
 }
 
 /** Orders the values for the `?` placeholders; a missing name is an error that names it (extra values are ignored). */
-export function bindNamedParams(compiled: CompiledSql, values: Readonly<Record<string, SqlValue>>, what = 'query'): SqlValue[] {
+export function bindNamedParams(compiled: CompiledSql, values: Readonly<Record<string, SqlParam>>, what = 'query'): SqlParam[] {
   const missing = [...new Set(compiled.names.filter((n) => !(n in values)))];
   if (missing.length > 0) throw new Error(`${what}: no value for parameter(s) ${missing.map((n) => `:${n}`).join(', ')}`);
   return compiled.names.map((n) => values[n]!);
@@ -81,3 +83,13 @@ export function bindNamedParams(compiled: CompiledSql, values: Readonly<Record<s
 
 /** A timestamp parameter as Athena and DuckDB both cast it: `2026-11-25 04:00:00.000` (UTC). */
 export const sqlTimestamp = (d: Date): string => d.toISOString().replace('T', ' ').replace('Z', '');
+
+/**
+ * Threshold values as literals: a threshold may stand anywhere in a detection's query (`having count(*) >=
+ * :min_failures`), and its value comes from the catalog or the validated configuration, not from events.
+ */
+export function thresholdLiterals(values: Readonly<Record<string, number | string>> | undefined): Record<string, SqlLiteral> {
+  return Object.fromEntries(
+    Object.entries(values ?? {}).map(([name, v]) => [name, typeof v === 'number' ? SqlLiteral.number(v) : SqlLiteral.text(v)]),
+  );
+}

@@ -12,16 +12,18 @@ with events as (
   from okta_events
   where dt between :from_dt and :to_dt
 ),
+-- Two branches rather than a flag computed from :ip in the select list: Athena takes ? only in WHERE clauses.
 matched as (
-  select
-    *,
-    coalesce(client.ipaddress = :ip, false) as from_client
+  select *, true as from_client
   from events
   where copy = 1
-    and (
-      client.ipaddress = :ip
-      or cardinality(filter(request.ipchain, c -> c.ip = :ip)) > 0
-    )
+    and client.ipaddress = :ip
+  union all
+  select *, false as from_client
+  from events
+  where copy = 1
+    and coalesce(client.ipaddress <> :ip, true)
+    and cardinality(filter(request.ipchain, c -> c.ip = :ip)) > 0
 )
 select
   from_iso8601_timestamp(published) as published,

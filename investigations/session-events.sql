@@ -13,21 +13,26 @@ with events as (
   from okta_events
   where dt between :from_dt and :to_dt
 ),
+-- One branch per field rather than a CASE on :session_id in the select list: Athena takes ? only in WHERE clauses.
+-- Each event is in one branch: the first field that matches names it.
 matched as (
-  select
-    *,
-    case
-      when authenticationcontext.externalsessionid = :session_id then 'externalsessionid'
-      when authenticationcontext.rootsessionid = :session_id then 'rootsessionid'
-      else 'dthash'
-    end as matched_by
+  select *, 'externalsessionid' as matched_by
   from events
   where copy = 1
-    and (
-      authenticationcontext.externalsessionid = :session_id
-      or authenticationcontext.rootsessionid = :session_id
-      or element_at(debugcontext.debugdata, 'dtHash') = :session_id
-    )
+    and authenticationcontext.externalsessionid = :session_id
+  union all
+  select *, 'rootsessionid' as matched_by
+  from events
+  where copy = 1
+    and coalesce(authenticationcontext.externalsessionid <> :session_id, true)
+    and authenticationcontext.rootsessionid = :session_id
+  union all
+  select *, 'dthash' as matched_by
+  from events
+  where copy = 1
+    and coalesce(authenticationcontext.externalsessionid <> :session_id, true)
+    and coalesce(authenticationcontext.rootsessionid <> :session_id, true)
+    and element_at(debugcontext.debugdata, 'dtHash') = :session_id
 )
 select
   from_iso8601_timestamp(published) as published,

@@ -12,17 +12,18 @@ with events as (
   from okta_events
   where dt between :from_dt and :to_dt
 ),
+-- Two branches rather than a flag computed from :user in the select list: Athena takes ? only in WHERE clauses.
 matched as (
-  select
-    *,
-    (lower(actor.alternateid) = lower(:user) or actor.id = :user) as as_actor
+  select *, true as as_actor
   from events
   where copy = 1
-    and (
-      lower(actor.alternateid) = lower(:user)
-      or actor.id = :user
-      or cardinality(filter(target, t -> t.type = 'User' and (lower(t.alternateid) = lower(:user) or t.id = :user))) > 0
-    )
+    and (lower(actor.alternateid) = lower(:user) or actor.id = :user)
+  union all
+  select *, false as as_actor
+  from events
+  where copy = 1
+    and not coalesce(lower(actor.alternateid) = lower(:user) or actor.id = :user, false)
+    and cardinality(filter(target, t -> t.type = 'User' and (lower(t.alternateid) = lower(:user) or t.id = :user))) > 0
 )
 select
   from_iso8601_timestamp(published) as published,

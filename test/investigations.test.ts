@@ -12,6 +12,7 @@ import { bindNamedParams, compileNamedParams, type SqlValue } from '../core/sql-
 import type { ResultRow } from '../engines/query-engine.ts';
 import { trinoParseError } from '../engines/duckdb/dialect.ts';
 import { LocalLake } from '../lake/local-lake.ts';
+import { placeholdersOutsideWhere } from './support/athena-rules.ts';
 
 const DIR = 'investigations';
 const files = readdirSync(DIR)
@@ -50,6 +51,10 @@ describe('investigation files', () => {
 
     it('parses as Trino (Athena engine v3)', () => {
       expect(trinoParseError(compileNamedParams(sql).text)).toBeUndefined();
+    });
+
+    it('takes its parameters in WHERE clauses only, as the Athena console requires of a saved query', () => {
+      expect(placeholdersOutsideWhere(compileNamedParams(sql).text)).toEqual([]);
     });
 
     it('is lower-case, CTE first, and reads only the dt partitions asked for', () => {

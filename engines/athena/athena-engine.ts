@@ -18,10 +18,10 @@ import {
   type QueryExecution,
 } from '@aws-sdk/client-athena';
 import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client, type _Error as S3Error } from '@aws-sdk/client-s3';
-import type { SqlValue } from '../../core/sql-params.ts';
 import { partitionPath } from '../../lake/layout.ts';
 import { checkClearPartitions, type QueryEngine, type ResultRow, type ResultValue } from '../query-engine.ts';
-import { countPlaceholders, executionParameters } from './execution-parameters.ts';
+import { SqlLiteral, type SqlParam, type SqlQuery } from '../sql-values.ts';
+import { executionParameters, renderForAthena } from './execution-parameters.ts';
 import { quoteIdent as quoteIdentifier, trinoType, type TableDef } from '../../schema/types.ts';
 
 /** Structured log lines the engine emits (query ids, bytes scanned, throttling). */
@@ -71,7 +71,7 @@ export class AthenaQueryError extends Error {
   }
 }
 
-/** Athena's limit on the query text (bytes). */
+/** Athena's limit on the query text: "The maximum allowed query string length is 262144 bytes" (Service Quotas, Athena). */
 export const MAX_QUERY_BYTES = 262_144;
 
 const THROTTLING = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling', 'ThrottledException', 'SlowDown', 'RequestLimitExceeded']);
@@ -143,37 +143,22 @@ export class AthenaEngine implements QueryEngine {
     this.log = options.log ?? (() => {});
   }
 
-  async select(sql: string, params: readonly SqlValue[]): Promise<ResultRow[]> {
+  async select(sql: string, params: readonly SqlParam[]): Promise<ResultRow[]> {
     const execution = await this.run(sql, params);
     return this.results(execution.QueryExecutionId!);
   }
 
   /**
-   * Deletes every object of the partition, then writes `select`'s rows into it with `INSERT INTO`. Athena
-   * never overwrites: each INSERT adds files, so the partition is emptied first; a retry after a failure
-   * (which may leave partial files) empties it again. Readers see the partition empty between the two steps.
+   * Deletes every object of the partition, then writes the selects' rows into it with as few `INSERT INTO`s as
+   * Athena's query length limit allows (each INSERT a `union all` of consecutive selects). Athena never
+   * overwrites: each INSERT adds files, so the partition is emptied first; a retry after a failure (which may
+   * leave partial files) empties it again. Readers see the partition empty, then filling, until the last INSERT.
    */
-  async replacePartition(
-    table: TableDef,
-    partition: Readonly<Record<string, string>>,
-    select: string,
-    params: readonly SqlValue[],
-  ): Promise<void> {
+  async replacePartition(table: TableDef, partition: Readonly<Record<string, string>>, selects: readonly SqlQuery[]): Promise<void> {
     const values = this.partitionValues(table, partition);
+    const statements = insertStatements(table, values, selects);
     await this.clearPartition(table, partition);
-    const columns = Object.entries(table.columns).map(
-      ([name, type]) => `cast(s.${quoteIdentifier(name)} as ${trinoType(type)}) as ${quoteIdentifier(name)}`,
-    );
-    const keys = table.partitionKeys.map((k) => `cast(? as varchar) as ${quoteIdentifier(k)}`);
-    const sql = [
-      `insert into ${quoteIdentifier(table.name)}`,
-      `select ${[...columns, ...keys].join(',\n  ')}`,
-      'from (',
-      select.trim().replace(/;+\s*$/, ''),
-      ') as s',
-    ].join('\n');
-    // The partition placeholders come first in the text, so their values come first.
-    await this.run(sql, [...values, ...params]);
+    for (const statement of statements) await this.run(statement.sql, statement.params);
   }
 
   /** Deletes every object of one partition, `s3://bucket/<table.location>/<k=v>/.../`; returns how many were deleted. */
@@ -236,12 +221,12 @@ export class AthenaEngine implements QueryEngine {
     return deleted;
   }
 
-  /** Starts one query and waits until it succeeds; throws with Athena's reason when it does not. */
-  async run(sql: string, params: readonly SqlValue[]): Promise<QueryExecution> {
-    const placeholders = countPlaceholders(sql);
-    if (placeholders !== params.length) {
-      throw new Error(`query "${firstLine(sql)}" has ${placeholders} ? placeholder(s) but ${params.length} value(s) were given`);
-    }
+  /**
+   * Starts one query and waits until it succeeds; throws with Athena's reason when it does not. Literals are
+   * written into the text; the other values go as execution parameters.
+   */
+  async run(query: string, params: readonly SqlParam[]): Promise<QueryExecution> {
+    const { text: sql, bound } = renderForAthena(query, params);
     const bytes = Buffer.byteLength(sql, 'utf8');
     if (bytes > MAX_QUERY_BYTES) {
       throw new Error(`query "${firstLine(sql)}" is ${bytes} bytes; Athena takes at most ${MAX_QUERY_BYTES}`);
@@ -253,7 +238,7 @@ export class AthenaEngine implements QueryEngine {
       this.athena.send(
         new StartQueryExecutionCommand({
           QueryString: sql,
-          ExecutionParameters: executionParameters(params),
+          ExecutionParameters: executionParameters(bound),
           ClientRequestToken: token,
           WorkGroup: this.workgroup,
           QueryExecutionContext: { Database: this.database, Catalog: this.catalog },
@@ -262,7 +247,7 @@ export class AthenaEngine implements QueryEngine {
     );
     const id = started.QueryExecutionId;
     if (!id) throw new Error(`Athena started query "${firstLine(sql)}" without returning its id`);
-    this.log('query started', { queryExecutionId: id, query: firstLine(sql), parameters: params.length });
+    this.log('query started', { queryExecutionId: id, query: firstLine(sql), bytes, parameters: bound.length });
     return this.waitFor(id, sql);
   }
 
@@ -359,4 +344,51 @@ export class AthenaEngine implements QueryEngine {
       return v;
     });
   }
+}
+
+/**
+ * The INSERTs that fill one partition with the rows of `selects`: consecutive selects joined by `union all`, as
+ * many per statement as fit in `MAX_QUERY_BYTES` once their literals are written in. Partition values are
+ * literals (validated tokens), so no `?` stands in the select list. A select too long for a statement of its own
+ * is an error naming it.
+ */
+export function insertStatements(table: TableDef, partitionValues: readonly string[], selects: readonly SqlQuery[], maxBytes = MAX_QUERY_BYTES): SqlQuery[] {
+  const columns = Object.entries(table.columns).map(
+    ([name, type]) => `cast(s.${quoteIdentifier(name)} as ${trinoType(type)}) as ${quoteIdentifier(name)}`,
+  );
+  const keys = table.partitionKeys.map((k, i) => `${SqlLiteral.token(partitionValues[i]!).sql} as ${quoteIdentifier(k)}`);
+  const head = [`insert into ${quoteIdentifier(table.name)}`, `select ${[...columns, ...keys].join(',\n  ')}`, 'from ('].join('\n');
+  const tail = '\n) as s';
+  const separator = '\nunion all\n';
+  const fixed = Buffer.byteLength(head, 'utf8') + 1 + Buffer.byteLength(tail, 'utf8');
+  const bodies = selects.map((q) => ({ ...q, sql: q.sql.trim().replace(/;+\s*$/, '') }));
+  // Sizes as Athena will see them: literals written in.
+  const sizes = bodies.map((q) => Buffer.byteLength(renderForAthena(q.sql, q.params).text, 'utf8'));
+
+  const statements: SqlQuery[] = [];
+  let batch: number[] = [];
+  let batchBytes = fixed;
+  const flush = () => {
+    if (batch.length === 0) return;
+    const parts = batch.map((i) => bodies[i]!);
+    statements.push({
+      sql: `${head}\n${parts.map((q) => q.sql).join(separator)}${tail}`,
+      params: parts.flatMap((q) => q.params),
+      label: parts.map((q) => q.label ?? '?').join(', '),
+    });
+    batch = [];
+    batchBytes = fixed;
+  };
+  sizes.forEach((size, i) => {
+    if (fixed + size > maxBytes) {
+      throw new Error(`${bodies[i]!.label ?? `select ${i + 1}`}: ${size} bytes, too long for one Athena query even alone (at most ${maxBytes - fixed} here)`);
+    }
+    const added = size + (batch.length > 0 ? Buffer.byteLength(separator, 'utf8') : 0);
+    if (batchBytes + added > maxBytes) flush();
+    batchBytes += size + (batch.length > 0 ? Buffer.byteLength(separator, 'utf8') : 0);
+    batch.push(i);
+  });
+  flush();
+  // No selects, no statement: the partition is cleared and stays empty.
+  return statements;
 }

@@ -1,5 +1,7 @@
 /**
- * How a `?` value travels to Athena: `StartQueryExecution.ExecutionParameters` is a list of strings, and
+ * How a `?` value travels to Athena. A validated `SqlLiteral` is written into the query text in place of its
+ * `?` (`renderForAthena`): Athena takes execution parameters only in a WHERE clause. Every other value is an
+ * execution parameter: `StartQueryExecution.ExecutionParameters` is a list of strings, and
  * Athena reads each one as the SQL text of a literal, not as a value. So
  *
  * - a string is sent as a quoted literal, `'it''s'`: wrapped in single quotes with every single quote doubled
@@ -14,7 +16,7 @@
  *
  * A value is never spliced into the query text: the text keeps its `?` and the literal travels beside it.
  */
-import type { SqlValue } from '../../core/sql-params.ts';
+import { SqlLiteral, type SqlParam, type SqlValue } from '../sql-values.ts';
 
 /** Athena's limit on one element of `ExecutionParameters`. */
 export const MAX_PARAMETER_LENGTH = 1024;
@@ -42,9 +44,9 @@ export function executionParameters(values: readonly SqlValue[]): string[] | und
   return values.length === 0 ? undefined : values.map((v, i) => executionParameter(v, i + 1));
 }
 
-/** Number of `?` placeholders outside string literals, quoted identifiers and comments. */
-export function countPlaceholders(sql: string): number {
-  let count = 0;
+/** Offsets of the `?` placeholders outside string literals, quoted identifiers and comments. */
+export function placeholderOffsets(sql: string): number[] {
+  const offsets: number[] = [];
   let i = 0;
   while (i < sql.length) {
     const c = sql[i]!;
@@ -65,9 +67,33 @@ export function countPlaceholders(sql: string): number {
       const end = sql.indexOf('*/', i + 2);
       i = end === -1 ? sql.length : end + 2;
     } else {
-      if (c === '?') count++;
+      if (c === '?') offsets.push(i);
       i++;
     }
   }
-  return count;
+  return offsets;
+}
+
+/** Number of `?` placeholders outside string literals, quoted identifiers and comments. */
+export const countPlaceholders = (sql: string): number => placeholderOffsets(sql).length;
+
+/**
+ * The text Athena runs and the values it binds: each `SqlLiteral` written in place of its `?`, every other value
+ * left as a `?` with its value in `bound`, in order. The placeholder count must match the parameters.
+ */
+export function renderForAthena(sql: string, params: readonly SqlParam[]): { text: string; bound: SqlValue[] } {
+  const offsets = placeholderOffsets(sql);
+  if (offsets.length !== params.length) {
+    throw new Error(`query "${sql.trim().split('\n', 1)[0]}" has ${offsets.length} ? placeholder(s) but ${params.length} value(s) were given`);
+  }
+  let text = '';
+  let from = 0;
+  const bound: SqlValue[] = [];
+  offsets.forEach((at, i) => {
+    const p = params[i]!;
+    text += sql.slice(from, at) + (p instanceof SqlLiteral ? p.sql : '?');
+    if (!(p instanceof SqlLiteral)) bound.push(p);
+    from = at + 1;
+  });
+  return { text: text + sql.slice(from), bound };
 }

@@ -1,18 +1,21 @@
 /**
  * The local engine: embedded DuckDB over a lake folder laid out exactly like the S3 lake. Each table of
  * `schema/` is a view over its Hive-partitioned Parquet files, so a query's `dt`/`hour` predicates prune
- * files the way partition projection prunes S3 prefixes in Athena.
+ * files the way partition projection prunes S3 prefixes in Athena. The views of `schema/views.ts`
+ * (e.g. `okta_events_unique`) are created over those, from the same Athena SQL the stack would use.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
-import type { SqlValue } from '../../core/sql-params.ts';
+import { paramValue, type SqlParam, type SqlQuery } from '../sql-values.ts';
 import { lakeTables, okta_events } from '../../schema/index.ts';
+import { lakeViews } from '../../schema/views.ts';
 import { duckdbType, quoteIdent, type TableDef } from '../../schema/types.ts';
 import { partitionPath } from '../../lake/layout.ts';
 import { checkClearPartitions, type QueryEngine, type ResultRow, type ResultValue } from '../query-engine.ts';
 import { trinoToDuckDb } from './dialect.ts';
+import { toJsonRows, type JsonRow } from './json-rows.ts';
 
 const COMPAT_SQL = readFileSync(new URL('./trino-compat.sql', import.meta.url), 'utf8');
 
@@ -56,11 +59,29 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   /**
-   * (Re)creates one view per lake table over the Parquet files present now. A table with no files yet is
-   * an empty relation of the right columns, so every query binds from the first run on.
+   * (Re)creates one view per lake table over the Parquet files present now, then the lake's views over
+   * those (`schema/views.ts`). A table with no files yet is an empty relation of the right columns, so
+   * every query binds from the first run on.
    */
   async refreshViews(): Promise<void> {
     for (const table of lakeTables) await this.connection.run(this.viewSql(table));
+    for (const view of lakeViews) await this.connection.run(`create or replace view ${quoteIdent(view.name)} as ${trinoToDuckDb(view.sql)}`);
+  }
+
+  /**
+   * The partitions of `table` that hold at least one Parquet file, e.g. `[{dt: '2026-11-25', hour: '04'}]`,
+   * sorted. Listing folders opens no file, so it stays cheap however much history the lake holds.
+   */
+  partitionsWithData(table: TableDef): Record<string, string>[] {
+    const dir = join(this.root, table.location);
+    if (!existsSync(dir)) return [];
+    const seen = new Map<string, Record<string, string>>();
+    for (const file of parquetFiles(dir, table.partitionKeys.length)) {
+      const folders = file.slice(dir.length + 1).split(/[/\\]/).slice(0, table.partitionKeys.length);
+      const values = Object.fromEntries(folders.map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)]));
+      seen.set(folders.join('/'), values);
+    }
+    return [...seen.values()];
   }
 
   /**
@@ -94,24 +115,29 @@ export class DuckDbEngine implements QueryEngine {
   }
 
 
-  async select(sql: string, params: readonly SqlValue[]): Promise<ResultRow[]> {
+  async select(sql: string, params: readonly SqlParam[]): Promise<ResultRow[]> {
     await this.refreshViews();
     const result = await this.run(trinoToDuckDb(sql), params);
     return toRows(result);
   }
 
-  async replacePartition(
-    table: TableDef,
-    partition: Readonly<Record<string, string>>,
-    select: string,
-    params: readonly SqlValue[],
-  ): Promise<void> {
+  /** Like `select`, with arrays, structs and maps as nested JSON values instead of JSON text (for people, not the core). */
+  async selectJson(sql: string, params: readonly SqlParam[]): Promise<JsonRow[]> {
+    await this.refreshViews();
+    return toJsonRows(await this.run(trinoToDuckDb(sql), params));
+  }
+
+  /** All the selects in one statement: DuckDB has no query length limit, and one pass is one scan. */
+  async replacePartition(table: TableDef, partition: Readonly<Record<string, string>>, selects: readonly SqlQuery[]): Promise<void> {
     await this.refreshViews();
     const staging = `__staging_${randomUUID().replaceAll('-', '')}`;
     const casts = Object.entries(table.columns)
       .map(([n, t]) => `cast(${quoteIdent(n)} as ${duckdbType(t)}) as ${quoteIdent(n)}`)
       .join(', ');
-    await this.run(`create temp table ${staging} as select ${casts} from (${trinoToDuckDb(select)})`, params);
+    const empty = `select ${Object.entries(table.columns).map(([n, t]) => `cast(null as ${duckdbType(t)}) as ${quoteIdent(n)}`).join(', ')} where false`;
+    // Each select translated on its own (its text repeats from run to run; the translation is cached by text).
+    const union = selects.length > 0 ? selects.map((q) => `(${trinoToDuckDb(q.sql.trim().replace(/;+\s*$/, ''))})`).join('\nunion all\n') : empty;
+    await this.run(`create temp table ${staging} as select ${casts} from (${union})`, selects.flatMap((q) => q.params));
     // Written outside the table's folders, then swapped in whole: a reader (or a crash) never sees half a partition.
     const next = join(this.root, '.staging', staging);
     try {
@@ -156,11 +182,11 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   /** Runs DuckDB SQL (already translated) with positional parameters. */
-  async run(sql: string, params: readonly SqlValue[] = []): Promise<DuckDBResultReader> {
+  async run(sql: string, params: readonly SqlParam[] = []): Promise<DuckDBResultReader> {
     if (params.length === 0) return this.connection.runAndReadAll(sql);
     const prepared = await this.connection.prepare(sql);
     try {
-      prepared.bind(params.map((p) => (p === null ? null : p)) as never);
+      prepared.bind(params.map(paramValue) as never);
       return await prepared.runAndReadAll();
     } finally {
       prepared.destroySync();

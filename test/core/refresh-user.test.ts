@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseDetection, type Detection } from '../../core/catalog.ts';
 import { readActivity } from '../../core/daily.ts';
 import { InvalidUserError, parseUserRef, refreshRunName, refreshUser } from '../../core/refresh-user.ts';
-import type { SqlValue } from '../../core/sql-params.ts';
+import type { SqlParam, SqlQuery } from '../../engines/sql-values.ts';
 import type { QueryEngine } from '../../engines/query-engine.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
 import type { TableDef } from '../../schema/types.ts';
@@ -86,12 +86,12 @@ const rawRows = (lake: LocalLake, day: string, userId: string) =>
 /** An engine that records every call and answers none. */
 class RecordingEngine implements QueryEngine {
   readonly calls: string[] = [];
-  async select(sql: string, _params: readonly SqlValue[]): Promise<never> {
+  async select(sql: string, _params: readonly SqlParam[]): Promise<never> {
     this.calls.push(`select ${sql}`);
     throw new Error('no SQL may run');
   }
-  async replacePartition(table: TableDef, _p: Readonly<Record<string, string>>, sql: string): Promise<void> {
-    this.calls.push(`replacePartition ${table.name} ${sql}`);
+  async replacePartition(table: TableDef, _p: Readonly<Record<string, string>>, selects: readonly SqlQuery[]): Promise<void> {
+    this.calls.push(`replacePartition ${table.name} ${selects.map((q) => q.sql).join(' ')}`);
     throw new Error('no SQL may run');
   }
   async clearPartitions(table: TableDef): Promise<void> {
@@ -192,7 +192,7 @@ describe('refresh-user', () => {
     const sqlSeen: string[] = [];
     const engine: QueryEngine = {
       select: (sql, params) => (sqlSeen.push(sql), lake.engine.select(sql, params)),
-      replacePartition: (t, p, sql, params) => (sqlSeen.push(sql), lake.engine.replacePartition(t, p, sql, params)),
+      replacePartition: (t, p, selects) => (sqlSeen.push(...selects.map((q) => q.sql)), lake.engine.replacePartition(t, p, selects)),
       clearPartitions: (t, w, k) => lake.engine.clearPartitions(t, w, k),
     };
 

@@ -1,7 +1,8 @@
 import { StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AthenaEngine, AthenaQueryError, convertValue, type AthenaEngineOptions } from '../../engines/athena/athena-engine.ts';
+import { AthenaEngine, AthenaQueryError, convertValue, insertStatements, MAX_QUERY_BYTES, type AthenaEngineOptions } from '../../engines/athena/athena-engine.ts';
+import { SqlLiteral } from '../../engines/sql-values.ts';
 import { countPlaceholders, executionParameter, executionParameters } from '../../engines/athena/execution-parameters.ts';
 import { activity } from '../../schema/activity.ts';
 import { findings } from '../../schema/findings.ts';
@@ -173,7 +174,7 @@ describe('AthenaEngine.replacePartition', () => {
     aws.objects.set('findings/dt=2026-11-25/run=hourly-05/part-0.parquet', []);
     aws.objects.set('findings/dt=2026-11-25/run=hourly-04x/part-0.parquet', []);
 
-    await engine.replacePartition(findings, { dt: '2026-11-25', run: 'hourly-04' }, 'select * from x', []);
+    await engine.replacePartition(findings, { dt: '2026-11-25', run: 'hourly-04' }, [{ sql: 'select * from x', params: [] }]);
 
     const lists = aws.s3Mock.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input);
     expect(lists.map((l) => l.Prefix)).toEqual(Array(3).fill('findings/dt=2026-11-25/run=hourly-04/'));
@@ -195,29 +196,57 @@ describe('AthenaEngine.replacePartition', () => {
       Errors: [{ Key: 'findings/dt=2026-11-25/run=hourly-04/a.parquet', Code: 'AccessDenied', Message: 'Access Denied' }],
     });
 
-    await expect(engine.replacePartition(findings, { dt: '2026-11-25', run: 'hourly-04' }, 'select * from x', [])).rejects.toThrow(
+    await expect(engine.replacePartition(findings, { dt: '2026-11-25', run: 'hourly-04' }, [{ sql: 'select * from x', params: [] }])).rejects.toThrow(
       'could not delete 1 object(s) under s3://lake-bucket/findings/dt=2026-11-25/run=hourly-04/: findings/dt=2026-11-25/run=hourly-04/a.parquet (AccessDenied: Access Denied)',
     );
     expect(aws.queries).toEqual([]);
   });
 
-  it('inserts the select\'s rows cast to the table\'s types, the partition values first among the parameters', async () => {
+  it('inserts the select\'s rows cast to the table\'s types, partition values and literals written in, other values bound', async () => {
     const { aws, engine } = setup();
 
-    await engine.replacePartition(findings, { run: 'hourly-04', dt: '2026-11-25' }, 'select a from t where dt = ? and n >= ?;', ['2026-11-25', 20]);
+    await engine.replacePartition(findings, { run: 'hourly-04', dt: '2026-11-25' }, [
+      { sql: 'select a from t where dt = ? and user_id = ? group by a having count(*) >= ?;', params: [SqlLiteral.date('2026-11-25'), "o'brien@example.com", SqlLiteral.number(20)] },
+    ]);
 
     const [q] = aws.queries;
     expect(q!.sql.startsWith('insert into "findings"\nselect cast(s."finding_id" as varchar) as "finding_id",')).toBe(true);
     expect(q!.sql).toContain('cast(s."event_uuids" as array(varchar)) as "event_uuids"');
     expect(q!.sql).toContain('cast(s."window_start" as timestamp) as "window_start"');
-    expect(q!.sql).toContain('cast(? as varchar) as "dt",\n  cast(? as varchar) as "run"\nfrom (\nselect a from t where dt = ? and n >= ?\n) as s');
-    expect(q!.params).toEqual(["'2026-11-25'", "'hourly-04'", "'2026-11-25'", '20']);
+    expect(q!.sql).toContain(`'2026-11-25' as "dt",\n  'hourly-04' as "run"\nfrom (\nselect a from t where dt = '2026-11-25' and user_id = ? group by a having count(*) >= 20\n) as s`);
+    // The one value from outside stays an execution parameter: it never becomes query text.
+    expect(q!.params).toEqual(["'o''brien@example.com'"]);
+    expect(q!.sql).not.toContain('brien');
+  });
+
+  it('packs many selects into as few INSERTs as the query length limit allows, each under it', async () => {
+    const { aws, engine } = setup();
+    const filler = 'x'.repeat(40_000);
+    const selects = Array.from({ length: 20 }, (_, i) => ({ sql: `select '${filler}' as a, ? as n where 1 = ?`, params: [SqlLiteral.number(i), i], label: `select-${i}` }));
+
+    await engine.replacePartition(findings, { dt: '2026-11-25', run: 'hourly-04' }, selects);
+
+    const inserts = aws.queries;
+    expect(inserts.length).toBeGreaterThan(3);
+    expect(inserts.length).toBeLessThan(20);
+    for (const q of inserts) expect(Buffer.byteLength(q.sql)).toBeLessThanOrEqual(MAX_QUERY_BYTES);
+    // Every select went in once, in order, with its own bound value.
+    expect(inserts.flatMap((q) => q.params)).toEqual(selects.map((_, i) => String(i)));
+    expect(inserts.map((q) => q.sql.split('union all').length).reduce((a, b) => a + b, 0)).toBe(20);
+    // The partition was cleared once, before the first INSERT, not between them.
+    expect(aws.calls.filter((c) => c === 'S3.ListObjectsV2')).toHaveLength(1);
+  });
+
+  it('names a select too long for one query even alone', () => {
+    const huge = { sql: `select '${'y'.repeat(MAX_QUERY_BYTES)}' as a`, params: [], label: 'okta-huge-detection' };
+
+    expect(() => insertStatements(findings, ['2026-11-25', 'hourly-04'], [huge])).toThrow(/^okta-huge-detection: \d+ bytes, too long for one Athena query even alone/);
   });
 
   it('refuses partition values that could leave their prefix, and partitions with the wrong keys', async () => {
     const { aws, engine } = setup();
-    await expect(engine.replacePartition(findings, { dt: '2026-11-25', run: '../okta' }, 'select 1', [])).rejects.toThrow(/may hold only letters/);
-    await expect(engine.replacePartition(findings, { dt: '2026-11-25' }, 'select 1', [])).rejects.toThrow(/partition keys are dt, run, got dt/);
+    await expect(engine.replacePartition(findings, { dt: '2026-11-25', run: '../okta' }, [{ sql: 'select 1', params: [] }])).rejects.toThrow(/may hold only letters/);
+    await expect(engine.replacePartition(findings, { dt: '2026-11-25' }, [{ sql: 'select 1', params: [] }])).rejects.toThrow(/partition keys are dt, run, got dt/);
     expect(aws.calls).toEqual([]);
   });
 });
@@ -255,7 +284,7 @@ describe('throttling on S3', () => {
     aws.throttle.set('S3.ListObjectsV2', 1);
     aws.throttle.set('S3.DeleteObjects', 2);
 
-    await engine.replacePartition(findings, { dt: '2026-11-25', run: 'daily' }, 'select 1', []);
+    await engine.replacePartition(findings, { dt: '2026-11-25', run: 'daily' }, [{ sql: 'select 1', params: [] }]);
 
     expect(aws.objects.size).toBe(0);
     expect(aws.count('S3.DeleteObjects')).toBe(3);

@@ -7,7 +7,7 @@ import { FINDING_EVENT } from '../../handlers/env.ts';
 import { REFRESH_RUN_PREFIX, refreshEntry, refreshInvocation, refreshRequest } from '../../handlers/refresh.ts';
 import { createRuntime, readHandlerConfig } from '../../handlers/runtime.ts';
 import { recordingSleep, type StartedQuery } from './support/fake-aws.ts';
-import { bruteForceFinding, detectionFolder, FakeFindingsLake, isInsert, unquote, type StoredFinding } from './support/fake-lake.ts';
+import { bruteForceFinding, detectionFolder, FakeFindingsLake, insertedPartition, isInsert, type StoredFinding } from './support/fake-lake.ts';
 import { silentLog } from './support/log.ts';
 
 const ENV = {
@@ -60,7 +60,7 @@ function setup(known = true) {
         };
       }
       if (q.sql.startsWith('insert into "activity"')) {
-        const [dt, batch] = q.params.slice(0, 2).map(unquote);
+        const [dt, batch] = insertedPartition(q, ['dt', 'batch']);
         lake!.aws.objects.set(`activity/dt=${dt}/batch=${batch}/${q.id}.parquet`, []);
         return {};
       }
@@ -136,7 +136,7 @@ describe('refresh-user handler', () => {
     expect(result).toEqual({ refreshed: true, user: 'alice@example.com', day: '2026-11-25', found: true, run, findings: 1, notified: ['nc-alice'] });
     expect(aws.queries[0]!.sql).toBe(RESOLVE_SQL);
     expect(aws.queries[0]!.params).toContain("'alice@example.com'");
-    expect(aws.queries.filter(isInsert)[0]!.params.slice(0, 2)).toEqual(["'2026-11-25'", `'${run}'`]);
+    expect(insertedPartition(aws.queries.filter(isInsert)[0]!, ['dt', 'run'])).toEqual(['2026-11-25', run]);
 
     // The refresh's finding event comes back to the function through the rule, and stops there.
     const detail = JSON.parse(aws.eventsMock.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!.Detail!);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configureCatalog, HandlerConfigError, once, readHandlerConfig } from '../../handlers/runtime.ts';
-import { bruteForceFinding, detectionFolder, FakeFindingsLake, isInsert } from './support/fake-lake.ts';
+import { bruteForceFinding, detectionFolder, FakeFindingsLake, insertedPartition, isInsert } from './support/fake-lake.ts';
 
 const ENV = {
   OKTA_LAKE_ATHENA_WORKGROUP: 'okta-lake',
@@ -94,6 +94,6 @@ describe('the hourly Lambda entry', () => {
     expect(first).toEqual({ hour: '2026-11-25T04', findings: 1, notified: ['a3f1c0de'] });
     expect(second).toMatchObject({ hour: '2026-11-25T05' });
     expect(new Set(lake.aws.queries.map((q) => q.input.WorkGroup))).toEqual(new Set(['okta-lake']));
-    expect(lake.aws.queries.filter(isInsert).map((q) => q.params[1])).toEqual(["'hourly-04'", "'hourly-05'"]);
+    expect(lake.aws.queries.filter(isInsert).map((q) => insertedPartition(q, ['run'])[0])).toEqual(['hourly-04', 'hourly-05']);
   });
 });

@@ -49,6 +49,25 @@ export function unquote(literal: string): string {
   return literal.slice(1, -1).replaceAll("''", "'");
 }
 
+/**
+ * The partition values an INSERT writes: the engine writes them as literals in its select list
+ * (`'2026-11-25' as "dt"`), since Athena takes no `?` there.
+ */
+export function insertedPartition(q: StartedQuery, keys: readonly string[]): string[] {
+  return keys.map((key) => {
+    const m = new RegExp(`'((?:[^']|'')*)' as "${key}"`).exec(q.sql);
+    if (!m) throw new Error(`no literal partition value for ${key} in ${q.sql.slice(0, 80)}`);
+    return unquote(`'${m[1]!}'`);
+  });
+}
+
+/** A literal a query compares a column with in its text: `where dt = '2026-11-25'` -> 2026-11-25. */
+function comparedLiteral(q: StartedQuery, column: string): string {
+  const m = new RegExp(`\\b${column} = '((?:[^']|'')*)'`).exec(q.sql);
+  if (!m) throw new Error(`no literal compared with ${column} in ${q.sql.slice(0, 120)}`);
+  return unquote(`'${m[1]!}'`);
+}
+
 export const NOTIFIED_SQL = compileNamedParams(readSql('core/sql/notified-findings.sql')).text;
 export const READ_BACK_SQL = compileNamedParams(readSql('core/sql/findings-of-run.sql')).text;
 export const isInsert = (q: StartedQuery) => q.sql.startsWith('insert into "findings"');
@@ -104,15 +123,17 @@ export class FakeFindingsLake {
       return { columns, rows };
     }
     if (isLedgerInsert(q)) {
-      // Partition values first (the engine's INSERT wrapper), then record-notified.sql's: notified_at, dt, run, ids.
-      const [dt, batch, , fromDt, run, ...ids] = q.params.map((p) => (p.startsWith("'") ? unquote(p) : p)) as string[];
+      // Partition values and record-notified.sql's dt and run are literals in the text; the finding ids are bound.
+      const [dt, batch] = insertedPartition(q, ['dt', 'batch']) as [string, string];
+      const [fromDt, run] = [comparedLiteral(q, 'dt'), comparedLiteral(q, 'run')];
+      const ids = q.params.map(unquote);
       const key = `notified/dt=${dt}/batch=${batch}/${q.id}.parquet`;
       this.aws.objects.set(key, []);
       this.ledger.set(key, this.stored(fromDt!, run!).filter((r) => ids.includes(r.finding_id)));
       return { columns: [{ name: 'rows', type: 'bigint' }], rows: [] };
     }
     if (isInsert(q)) {
-      const [dt, run] = q.params.slice(0, 2).map(unquote) as [string, string];
+      const [dt, run] = insertedPartition(q, ['dt', 'run']) as [string, string];
       const key = `findings/dt=${dt}/run=${run}/${q.id}.parquet`;
       this.aws.objects.set(key, []);
       this.rows.set(key, this.options.detect({ dt, run }));
