@@ -5,8 +5,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CatalogError } from '../core/catalog.ts';
 import { UsageError } from './usage-error.ts';
+import { endQuietlyOnClosedPipe } from './closed-pipe.ts';
 import { processIo, type Io } from './output.ts';
 import { ingestCommand } from './commands/ingest.ts';
+import { replayCommand } from './commands/replay.ts';
+import { backfillCommand } from './commands/backfill.ts';
 import { detectCommand } from './commands/detect.ts';
 import { queryCommand } from './commands/query.ts';
 import { detectionsDocCommand, detectionsListCommand, detectionsShowCommand } from './commands/detections.ts';
@@ -26,11 +29,34 @@ export function buildProgram(io: Io): Command {
 
   program
     .command('ingest')
-    .description('ingest NDJSON (bare LogEvents or EventBridge envelopes) into the lake')
-    .argument('<file>', 'NDJSON file, or - for stdin')
+    .description('ingest Okta events (NDJSON, a JSON array, JSON objects back to back, Firehose error records; gzip or not) into the lake')
+    .argument('<file>', 'the file, or - for stdin')
     .addOption(lake())
     .addOption(json())
     .action((file: string, opts) => ingestCommand(io, { file, ...opts }));
+
+  program
+    .command('replay')
+    .description("replay Firehose's raw backup (okta/raw/) or error records (okta/errors/) into the lake, skipping events it holds")
+    .argument('<source>', 'a downloaded folder (read recursively, .gz or plain), or s3://bucket/prefix (your AWS credentials)')
+    .addOption(lake())
+    .addOption(json())
+    .action((source: string, opts) => replayCommand(io, { source, ...opts }));
+
+  program
+    .command('backfill')
+    .description('pull the System Log of an Okta org from its API into the lake (resumable), then build the daily snapshots of those days')
+    .addOption(lake())
+    .requiredOption('--org <url>', "the org's base URL, e.g. https://acme.okta.com (credentials: OKTA_API_TOKEN, or OKTA_CLIENT_ID with OKTA_PRIVATE_KEY)")
+    .requiredOption('--since <when>', 'first instant: 2026-09-01, 2026-09-01T00:00:00Z, or 90d (days back; Okta keeps 90)')
+    .addOption(new Option('--until <when>', 'last instant, excluded (default: now)'))
+    .addOption(new Option('--restart', 'start over even when an unfinished backfill of another range is checkpointed'))
+    .addOption(new Option('--no-snapshots', 'do not build the daily snapshots of the days backfilled'))
+    .addOption(new Option('--detect', 'also run the hourly detections over the hours backfilled (findings summarized as history)'))
+    .addOption(new Option('--batch <events>', 'events written (and checkpointed) at a time').default('50000'))
+    .addOption(config())
+    .addOption(json())
+    .action((opts) => backfillCommand(io, opts));
 
   program
     .command('detect')
@@ -59,13 +85,17 @@ export function buildProgram(io: Io): Command {
     .addOption(lake())
     .requiredOption('--user <login-or-id>', 'Okta login (e-mail) or user id (00u...)')
     .addOption(new Option('--day <YYYY-MM-DD>', 'the day to refresh (default: today, UTC)'))
+    .addOption(new Option('--org <url>', "fetch the user's newest events from this Okta org first, e.g. https://acme.okta.com (credentials as for backfill)"))
     .addOption(config())
     .addOption(json())
     .action((opts) => refreshUserCommand(io, opts));
 
   program
     .command('query')
-    .description('run Athena-dialect SQL over the local tables okta_events, activity, findings')
+    .description(
+      'run Athena-dialect SQL over the local tables okta_events, okta_events_unique (each event once: re-ingested or ' +
+        'redelivered copies removed; filter on dt), activity, findings and notified',
+    )
     .argument('[sql]', 'the SQL text (or use --file)')
     .addOption(lake())
     .addOption(new Option('--file <path>', 'read the SQL from a file, e.g. investigations/user-timeline.sql'))
@@ -84,6 +114,7 @@ export function buildProgram(io: Io): Command {
     .description("a detection's metadata and SQL")
     .argument('<id>', 'detection id')
     .addOption(new Option('--athena', 'print the SQL with ? placeholders and the parameter order, for the Athena console'))
+    .addOption(json())
     .action((id: string, opts) => detectionsShowCommand(io, { id, ...opts }));
   detections
     .command('doc')
@@ -121,5 +152,6 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
 const invokedDirectly = process.argv[1] && /(cli[/\\]main\.ts|okta-lake(\.js)?)$/.test(process.argv[1]);
 if (invokedDirectly) {
+  endQuietlyOnClosedPipe();
   process.exitCode = await main(process.argv.slice(2));
 }

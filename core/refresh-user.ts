@@ -17,6 +17,7 @@ import { readActivity, runDailyChecks, writeActivity, type UserActivity } from '
 import type { RunContext } from './detection-run.ts';
 import type { Finding } from './findings.ts';
 import { boundSql } from './sql-files.ts';
+import { fetchUserEvents, oktaUserId, type FetchedUserEvents, type OktaFetch } from './user-events-fetch.ts';
 
 /** An Okta user id: `00u` and letters or digits (Okta's are 20 characters long). */
 const USER_ID = /^00u[A-Za-z0-9]{1,37}$/;
@@ -54,6 +55,11 @@ export interface RefreshUserInput extends RunContext {
    * 23:00 fires after midnight, when "today" is already the next day. @default today, by `now`
    */
   readonly day?: string;
+  /**
+   * The Okta API, to fetch the user's events since the lake's newest hour of the day before rebuilding it.
+   * @default none: the refresh uses what the lake holds
+   */
+  readonly fetch?: OktaFetch;
 }
 
 export interface RefreshUserResult {
@@ -76,6 +82,8 @@ export interface RefreshUserResult {
   readonly findings: readonly Finding[];
   /** Those not in the lake before this refresh: the ones to notify. */
   readonly newFindings: readonly Finding[];
+  /** What was fetched from Okta first; null when the refresh used the lake only (no API access given). */
+  readonly fetched: FetchedUserEvents | null;
 }
 
 export async function refreshUser(input: RefreshUserInput): Promise<RefreshUserResult> {
@@ -85,9 +93,19 @@ export async function refreshUser(input: RefreshUserInput): Promise<RefreshUserR
   const day = input.day === undefined ? dayOf(input.now()) : parseDay(input.day, 'refresh day');
 
   const resolve = boundSql('snapshots/resolve-user.sql', { user: ref.value, day, from_dt: addDays(day, -RESOLVE_LOOKBACK_DAYS) });
-  const [match] = await engine.select(resolve.sql, resolve.params);
+  let [match] = await engine.select(resolve.sql, resolve.params);
+  let fetched: FetchedUserEvents | null = null;
+  if (input.fetch) {
+    // The user's id: the lake's, else Okta's (a user new to the lake); the events since the lake's newest hour.
+    const known = typeof match?.user_id === 'string' && match.user_id !== '' ? match.user_id : undefined;
+    const userId = known ?? (ref.kind === 'id' ? ref.value : (await oktaUserId(input.fetch.client, ref.value))?.id);
+    if (userId) {
+      fetched = await fetchUserEvents({ engine, fetch: input.fetch, userId, day, now: input.now });
+      if (!known && fetched.written > 0) [match] = await engine.select(resolve.sql, resolve.params);
+    }
+  }
   if (!match || typeof match.user_id !== 'string' || match.user_id === '') {
-    return { user: input.user, day, found: false, user_id: null, login: null, run: null, activity: null, findings: [], newFindings: [] };
+    return { user: input.user, day, found: false, user_id: null, login: null, run: null, activity: null, findings: [], newFindings: [], fetched };
   }
   const userId = match.user_id;
   const run = refreshRunName(userId);
@@ -105,5 +123,6 @@ export async function refreshUser(input: RefreshUserInput): Promise<RefreshUserR
     activity: activity ?? null,
     findings: checks.findings,
     newFindings: checks.newFindings,
+    fetched,
   };
 }

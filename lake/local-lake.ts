@@ -15,8 +15,10 @@ import { runHourly } from '../core/hourly.ts';
 import { runDailySnapshot, type DailySnapshotResult } from '../core/daily.ts';
 import { refreshUser, type RefreshUserResult } from '../core/refresh-user.ts';
 import { DuckDbEngine, type DuckDbEngineOptions } from '../engines/duckdb/engine.ts';
-import { ingest, type IngestOptions, type IngestSummary } from '../ingest/ingest.ts';
+import { ingest, ingestSources, type IngestOptions, type IngestSourcesOptions, type IngestSummary, type InputSource } from '../ingest/ingest.ts';
+import type { OktaClient } from '../okta-api/index.ts';
 import { addHours, dayOf, type Hour } from './layout.ts';
+import { LocalEventSink } from './local-event-sink.ts';
 
 export interface LocalLakeOptions extends DuckDbEngineOptions {
   /** Threshold overrides by detection id. @default none: every detection's defaults */
@@ -85,6 +87,11 @@ export class LocalLake {
     return ingest(this.engine, input, { now: this.now, ...options });
   }
 
+  /** Ingests several inputs in one run (a replay): batches, the raw archive and the quarantine file are shared. */
+  async ingestSources(sources: Iterable<InputSource> | AsyncIterable<InputSource>, options: IngestSourcesOptions = {}): Promise<IngestSummary> {
+    return ingestSources(this.engine, sources, { now: this.now, ...options });
+  }
+
   /** Ingests events given as objects or NDJSON lines (tests, demo). */
   async ingestEvents(events: readonly (object | string)[], source = 'events'): Promise<IngestSummary> {
     const text = events.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))).join('\n');
@@ -135,9 +142,13 @@ export class LocalLake {
     })));
   }
 
-  /** One user's activity on `day` (default today) so far and the daily checks for them alone; `userLoginOrId` is validated first. */
-  async refreshUser(userLoginOrId: string, day?: string): Promise<RefreshUserResult> {
+  /**
+   * One user's activity on `day` (default today) so far and the daily checks for them alone; `userLoginOrId` is
+   * validated first. With `okta`, the user's newest events are fetched from Okta into the lake first.
+   */
+  async refreshUser(userLoginOrId: string, day?: string, okta?: OktaClient): Promise<RefreshUserResult> {
     const refreshed = day ?? dayOf(this.now());
+    const fetch = okta ? { client: okta, sink: new LocalEventSink(this, `okta-api ${okta.orgUrl.origin}`) } : undefined;
     return this.recorded(await this.scoped(refreshed, refreshed, () => refreshUser({
       engine: this.engine,
       catalog: this.catalog,
@@ -146,6 +157,7 @@ export class LocalLake {
       user: userLoginOrId,
       now: this.now,
       day: refreshed,
+      ...(fetch ? { fetch } : {}),
     })));
   }
 

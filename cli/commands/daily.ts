@@ -1,9 +1,16 @@
+/**
+ * `okta-lake snapshot` and `okta-lake refresh-user`: the daily per-user activity and checks, for a whole
+ * day or one user now. Both read an existing lake only; a day the lake holds no events for is said, not
+ * reported as a quiet day.
+ */
 import { InvalidUserError } from '../../core/refresh-user.ts';
 import { parseDay } from '../../lake/layout.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
+import { EventCoverage } from '../lake-coverage.ts';
 import { detectionSettings, existingLakeDir } from '../lake-options.ts';
 import { findingJson, findingLines, table, type Io } from '../output.ts';
 import { UsageError } from '../usage-error.ts';
+import { oktaClientFromEnv } from '../okta-options.ts';
 
 interface LakeArgs {
   readonly lake: string;
@@ -27,29 +34,43 @@ export async function snapshotCommand(io: Io, args: LakeArgs & { day: string }):
   const day = parsedDay(args.day);
   const lake = await openExisting(args);
   try {
+    // Before anything is written: a snapshot of an empty day would replace the day's activity with nothing.
+    EventCoverage.of(lake.engine).requireDay(day);
     const result = await lake.snapshotDay(day);
     if (args.json) {
       io.out(JSON.stringify({ day, users: result.users, findings: result.findings.map(findingJson) }));
       return;
     }
     io.out(`${day}: activity for ${result.users} user(s) in ${lake.root}/activity/dt=${day}/`);
-    for (const line of findingLines(result.findings)) io.out(line);
+    for (const line of findingLines(result.findings, io.columns)) io.out(line);
   } finally {
     lake.close();
   }
 }
 
-export async function refreshUserCommand(io: Io, args: LakeArgs & { user: string; day?: string }): Promise<void> {
+export async function refreshUserCommand(io: Io, args: LakeArgs & { user: string; day?: string; org?: string }): Promise<void> {
   const day = args.day === undefined ? undefined : parsedDay(args.day);
+  // Credentials and the org URL are checked before the lake is touched.
+  const okta = args.org === undefined ? undefined : oktaClientFromEnv(args.org);
   const lake = await openExisting(args);
   try {
+    const coverage = EventCoverage.of(lake.engine);
     let result;
     try {
-      result = await lake.refreshUser(args.user, day);
+      result = await lake.refreshUser(args.user, day, okta);
     } catch (e) {
       if (e instanceof InvalidUserError) throw new UsageError(`--user: ${e.message}`);
       throw e;
     }
+    // Said, not fatal: today (the default) holds no events yet just after midnight, and the user's
+    // history still answers who they are.
+    const note = result.fetched ? undefined : coverage.dayNote(result.day);
+    if (note) io.err(note);
+    io.err(
+      result.fetched
+        ? `fetched ${result.fetched.events} event(s) of the user from Okta since ${result.fetched.since} (${result.fetched.written} new to the lake)`
+        : 'used the lake only (pass --org to fetch the user\'s newest events from Okta first)',
+    );
     if (args.json) {
       io.out(JSON.stringify({ ...result, findings: result.findings.map(findingJson), newFindings: undefined }));
       return;
@@ -72,10 +93,10 @@ export async function refreshUserCommand(io: Io, args: LakeArgs & { user: string
           countries: a.countries.join(', '),
           admin_actions: a.admin_actions,
         },
-      ]))
+      ], { width: io.columns }))
         io.out(line);
     } else io.out('no activity today');
-    for (const line of findingLines(result.findings)) io.out(line);
+    for (const line of findingLines(result.findings, io.columns)) io.out(line);
   } finally {
     lake.close();
   }

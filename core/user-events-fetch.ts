@@ -1,0 +1,69 @@
+/**
+ * What refresh-user fetches from Okta before it rebuilds a user's day: the user's System Log events (as actor or
+ * as target) since the lake's newest hour of that day, written into the lake through the same sink as a backfill
+ * (each uuid once). The lake is up to one Firehose buffer plus one hour behind Okta; this closes that gap for one
+ * user, now.
+ */
+import type { QueryEngine } from '../engines/query-engine.ts';
+import { SqlLiteral } from '../engines/sql-values.ts';
+import type { EventSink } from '../ingest/event-sink.ts';
+import { addDays } from '../lake/layout.ts';
+import { OktaApiError, type OktaClient } from '../okta-api/index.ts';
+import { boundSql } from './sql-files.ts';
+import { pullSystemLog } from './system-log-pull.ts';
+
+/** The Okta API, and where what it returns goes. */
+export interface OktaFetch {
+  readonly client: OktaClient;
+  readonly sink: EventSink;
+}
+
+export interface FetchedUserEvents {
+  /** The instant the query started from (the start of the lake's newest hour of the day, or of the day). */
+  readonly since: string;
+  readonly until: string;
+  /** Events Okta returned. */
+  readonly events: number;
+  /** Of those, the ones the lake did not hold. */
+  readonly written: number;
+  readonly duplicates: number;
+}
+
+/** An Okta user id: the only value that goes into the filter, checked first. */
+const USER_ID = /^00u[A-Za-z0-9]{1,37}$/;
+
+/** The Okta user id of a login, from the API (`GET /api/v1/users/{login}`); undefined when Okta has no such user. */
+export async function oktaUserId(client: OktaClient, login: string): Promise<{ id: string; login: string } | undefined> {
+  try {
+    const { body } = await client.get<{ id?: unknown; profile?: { login?: unknown } }>(`/api/v1/users/${encodeURIComponent(login)}`);
+    const id = typeof body.id === 'string' && USER_ID.test(body.id) ? body.id : undefined;
+    return id ? { id, login: typeof body.profile?.login === 'string' ? body.profile.login : login } : undefined;
+  } catch (e) {
+    if (e instanceof OktaApiError && e.status === 404) return undefined;
+    throw e;
+  }
+}
+
+export async function fetchUserEvents(input: {
+  readonly engine: QueryEngine;
+  readonly fetch: OktaFetch;
+  readonly userId: string;
+  /** The day refreshed, `YYYY-MM-DD`. */
+  readonly day: string;
+  readonly now: () => Date;
+}): Promise<FetchedUserEvents> {
+  if (!USER_ID.test(input.userId)) throw new Error(`refresh-user: ${JSON.stringify(input.userId)} is not an Okta user id`);
+  const q = boundSql('core/sql/newest-hour-of-day.sql', { day: SqlLiteral.date(input.day) });
+  const [row] = await input.engine.select(q.sql, q.params);
+  const newest = typeof row?.newest === 'string' ? row.newest : undefined;
+  const since = newest ? new Date(`${newest.slice(0, 10)}T${newest.slice(11, 13)}:00:00.000Z`) : new Date(`${input.day}T00:00:00.000Z`);
+  const dayEnd = new Date(`${addDays(input.day, 1)}T00:00:00.000Z`);
+  const until = new Date(Math.min(input.now().getTime(), dayEnd.getTime()));
+  if (since >= until) return { since: since.toISOString(), until: until.toISOString(), events: 0, written: 0, duplicates: 0 };
+  const pulled = await pullSystemLog({
+    client: input.fetch.client,
+    sink: input.fetch.sink,
+    start: { since, until, filter: `actor.id eq "${input.userId}" or target.id eq "${input.userId}"` },
+  });
+  return { since: since.toISOString(), until: until.toISOString(), events: pulled.events, written: pulled.written, duplicates: pulled.duplicates };
+}
