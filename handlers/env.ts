@@ -22,6 +22,42 @@ export const HANDLER_ENV = {
 export type HandlerEnvKey = keyof typeof HANDLER_ENV;
 
 /**
+ * What the recover-gap function reads besides the Athena workgroup, database and bucket of `HANDLER_ENV`
+ * (modules/gap-recovery.ts sets them).
+ */
+export const RECOVERY_ENV = {
+  /** Secrets Manager secret with the Okta API credentials (`{"apiToken"}` or `{"clientId","privateKey","keyId"}`). */
+  oktaSecretArn: 'OKTA_LAKE_OKTA_SECRET_ARN',
+  /** The Okta org's base URL, `https://<orgName>.<baseUrl>`. */
+  oktaOrgUrl: 'OKTA_LAKE_OKTA_ORG_URL',
+  /** The log stream's event source name: how our stream is found among the org's log streams. */
+  eventSourceName: 'OKTA_LAKE_OKTA_EVENT_SOURCE_NAME',
+  /** The log stream's name in the Admin Console, for messages. */
+  logStreamName: 'OKTA_LAKE_OKTA_LOG_STREAM_NAME',
+  /** The api-events Firehose stream (dynamic partitioning by `published`). */
+  apiStreamName: 'OKTA_LAKE_API_EVENTS_STREAM',
+  /** Seconds the api-events stream takes to deliver (its buffer, with Firehose's multi-stage buffering): the re-run delay. */
+  apiStreamDelaySeconds: 'OKTA_LAKE_API_EVENTS_DELAY_SECONDS',
+  /** The recovery FIFO queue: work and continuations, one at a time. */
+  recoveryQueueUrl: 'OKTA_LAKE_RECOVERY_QUEUE_URL',
+  /** The queue the hourly detections read re-runs from. */
+  rerunQueueUrl: 'OKTA_LAKE_RERUN_QUEUE_URL',
+  /** The watchdog's ops topic. */
+  opsTopicArn: 'OKTA_LAKE_OPS_TOPIC_ARN',
+  /** The okta-silent alarm's name: its ALARM events start a recovery. */
+  silenceAlarmName: 'OKTA_LAKE_SILENCE_ALARM',
+  /** Minutes without events that make a silence (config `watchdog.silenceMinutes`). */
+  silenceMinutes: 'OKTA_LAKE_SILENCE_MINUTES',
+  /** Seconds a streamed event takes to land in the lake (the partner stream's buffer + slack). */
+  landingLagSeconds: 'OKTA_LAKE_LANDING_LAG_SECONDS',
+} as const;
+
+/** The hourly check's input from EventBridge Scheduler (modules/stack.ts). */
+export interface RecoveryCheckInput extends ScheduledInput {
+  readonly check: 'log-stream';
+}
+
+/**
  * The input EventBridge Scheduler sends the scheduled functions: the schedule's own time, so a retry
  * reruns the same window (`{"scheduled_time": "<aws.scheduler.scheduled-time>"}`).
  */

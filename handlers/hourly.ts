@@ -3,6 +3,10 @@
  * detection over it (core/hourly.ts writes the findings partition and tells which findings are new), then
  * notify the new ones. A failed query throws before anything is notified, so the invocation fails and
  * Lambda's async retry reruns the same hour.
+ *
+ * Gap recovery asks for hours again through the re-run queue (SQS, one record per invocation): each message is the
+ * input the Scheduler sends, `{"scheduled_time": "<the hour after>"}`, so the same window logic runs exactly that
+ * hour. A failed re-run throws, so the message is received again and, after its last receive, dead-lettered.
  */
 import { runHourly } from '../core/hourly.ts';
 import { hourLabel } from '../lake/layout.ts';
@@ -40,6 +44,34 @@ export async function hourlyInvocation(runtime: Runtime, event: unknown, now: ()
   // Only once the notification went out: a retry after a failed one notifies again (at least once).
   await recordNotified(runtime.engine, fresh, now);
   return { hour: hourLabel(hour), findings: result.findings.length, notified: fresh.map((f) => f.finding_id) };
+}
+
+/** An SQS event as a Lambda event source mapping delivers it. */
+interface SqsEventShape {
+  readonly Records: readonly { readonly eventSource?: unknown; readonly messageId?: unknown; readonly body?: unknown }[];
+}
+
+const isSqsEvent = (event: unknown): event is SqsEventShape =>
+  typeof event === 'object' &&
+  event !== null &&
+  Array.isArray((event as { Records?: unknown }).Records) &&
+  (event as SqsEventShape).Records.every((r) => typeof r === 'object' && r !== null && r.eventSource === 'aws:sqs');
+
+/** What the function's entry point runs: a Scheduler event, or an SQS event of the re-run queue (each record one hour, in order). */
+export async function hourlyEntry(runtime: Runtime, event: unknown, now: () => Date): Promise<HourlyInvocationResult | HourlyInvocationResult[]> {
+  if (!isSqsEvent(event)) return hourlyInvocation(runtime, event, now);
+  const results: HourlyInvocationResult[] = [];
+  for (const record of event.Records) {
+    let body: unknown;
+    try {
+      body = JSON.parse(String(record.body));
+    } catch (e) {
+      throw new Error(`hourly-detections: SQS message ${String(record.messageId)} is not JSON (${(e as Error).message})`);
+    }
+    runtime.log.info('hourly re-run requested', { message: record.messageId, scheduled_time: (body as { scheduled_time?: unknown })?.scheduled_time });
+    results.push(await hourlyInvocation(runtime, body, now));
+  }
+  return results;
 }
 
 export const countBy = (values: readonly string[]): Record<string, number> => {

@@ -42,11 +42,15 @@ export class HandlerConfigError extends Error {
 const thresholdsSchema = z.record(z.string(), z.record(z.string(), z.union([z.number(), z.string()])));
 const disabledSchema = z.array(z.string().min(1));
 
-function required(env: Readonly<Record<string, string | undefined>>, key: keyof typeof HANDLER_ENV, what: string): string {
-  const name = HANDLER_ENV[key];
+/** The value of environment variable `name`; the error names it and what it must hold. */
+export function requiredVariable(env: Readonly<Record<string, string | undefined>>, name: string, what: string): string {
   const value = env[name]?.trim();
   if (!value) throw new HandlerConfigError(`environment variable ${name} is not set; it must hold ${what} (the infrastructure sets it)`);
   return value;
+}
+
+function required(env: Readonly<Record<string, string | undefined>>, key: keyof typeof HANDLER_ENV, what: string): string {
+  return requiredVariable(env, HANDLER_ENV[key], what);
 }
 
 function json<T>(env: Readonly<Record<string, string | undefined>>, key: keyof typeof HANDLER_ENV, schema: z.ZodType<T>, fallback: T, example: string): T {

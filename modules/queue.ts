@@ -18,6 +18,8 @@ export interface EncryptedQueueProps {
   readonly fifo?: boolean;
   /** Seconds a received message stays hidden before it is delivered again. @default 30 (SQS's default) */
   readonly visibilityTimeoutSeconds?: number;
+  /** Seconds every message waits before it can be received (0-900). @default 0 */
+  readonly delaySeconds?: number;
   /** Where a message goes after `maxReceiveCount` failed receives (a FIFO queue needs a FIFO DLQ). @default none */
   readonly deadLetter?: { readonly queue: EncryptedQueue; readonly maxReceiveCount: number };
 }
@@ -48,6 +50,7 @@ export class EncryptedQueue extends Construct {
       messageRetentionSeconds: props.messageRetentionSeconds ?? 1_209_600,
       ...(this.fifo ? { fifoQueue: true, contentBasedDeduplication: true } : {}),
       ...(props.visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds: props.visibilityTimeoutSeconds } : {}),
+      ...(props.delaySeconds !== undefined ? { delaySeconds: props.delaySeconds } : {}),
       ...(props.deadLetter
         ? { redrivePolicy: JSON.stringify({ deadLetterTargetArn: props.deadLetter.queue.arn, maxReceiveCount: props.deadLetter.maxReceiveCount }) }
         : {}),

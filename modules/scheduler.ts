@@ -28,6 +28,8 @@ export interface RunSchedule {
   readonly maximumEventAgeSeconds?: number;
   /** @default 5 */
   readonly maximumRetryAttempts?: number;
+  /** More fields of the input, beside `scheduled_time` (e.g. `{"check": "log-stream"}`). @default none */
+  readonly input?: Readonly<Record<string, string>>;
 }
 
 export interface RunSchedulesProps {
@@ -61,7 +63,7 @@ export class RunSchedules extends Construct {
       // Scheduler sends its dead letters with this role.
       s.target.failureQueue.grantSendMessages(this.role);
       // The handlers' contract (handlers/env.ts): the scheduled time of this run, not the time it executes.
-      const input: ScheduledInput = { scheduled_time: SCHEDULED_TIME_PLACEHOLDER };
+      const input: ScheduledInput & Readonly<Record<string, string>> = { ...s.input, scheduled_time: SCHEDULED_TIME_PLACEHOLDER };
       schedules.set(
         s.id,
         new SchedulerSchedule(this, s.id, {

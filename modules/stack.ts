@@ -1,6 +1,7 @@
 /**
  * The whole deployment in one stack: Okta log stream -> partner bus -> Firehose (Parquet) -> S3 lake ->
- * Glue/Athena -> scheduled Lambdas -> findings (SNS, EventBridge) -> near-time refresh-user, watched by alarms.
+ * Glue/Athena -> scheduled Lambdas -> findings (SNS, EventBridge) -> near-time refresh-user, watched by alarms,
+ * with gap recovery reading what the stream missed back from the Okta API.
  */
 import { join } from 'node:path';
 import { TerraformOutput, TerraformStack } from 'cdktf';
@@ -9,13 +10,15 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { ConfigError } from '../config/load.ts';
 import type { OktaLakeConfig } from '../config/schema.ts';
 import { detectionSettings, DetectionSettingsError, loadCatalog, type Detection } from '../core/catalog.ts';
-import { HANDLER_ENV } from '../handlers/env.ts';
+import { HANDLER_ENV, type RecoveryCheckInput } from '../handlers/env.ts';
 import { lakePaths } from '../lake/layout.ts';
 import { activity, findings, lakeTables, notified, okta_events } from '../schema/index.ts';
+import { lakeViews } from '../schema/views.ts';
 import { ATHENA_RESULTS_PREFIX, LakeWorkgroup } from './athena.ts';
 import type { DeployEnv } from './deploy-env.ts';
 import { FindingsOut } from './findings.ts';
 import { EventsDeliveryStream } from './firehose.ts';
+import { GapRecovery } from './gap-recovery.ts';
 import { LakeCatalog } from './glue-catalog.ts';
 import { LakeKey } from './kms.ts';
 import { LakeBucket } from './lake-bucket.ts';
@@ -29,11 +32,12 @@ import { LakeProviders } from './providers.ts';
 import { dailyAt, hourlyAt, RunSchedules } from './scheduler.ts';
 import { Watchdog } from './watchdog.ts';
 
-/** The three Lambda entry points, relative to the repository root. Each exports `handler`. */
+/** The Lambda entry points, relative to the repository root. Each exports `handler`. */
 export const HANDLER_ENTRIES = {
   hourlyDetections: 'handlers/hourly-detections.ts',
   dailySnapshot: 'handlers/daily-snapshot.ts',
   refreshUser: 'handlers/refresh-user.ts',
+  recoverGap: 'handlers/recover-gap.ts',
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;
@@ -80,6 +84,7 @@ export class OktaLogLakeStack extends TerraformStack {
   readonly findingsOut: FindingsOut;
   readonly schedules: RunSchedules;
   readonly watchdog: Watchdog;
+  readonly gapRecovery: GapRecovery;
   readonly bundles: Readonly<Record<HandlerName, LambdaBundle>>;
 
   constructor(scope: Construct, id: string, props: OktaLogLakeStackProps) {
@@ -114,6 +119,7 @@ export class OktaLogLakeStack extends TerraformStack {
       bucket: this.bucket,
       tables: lakeTables,
       projections: { [okta_events.name]: { startDate: config.lake.projectionStartDate } },
+      views: lakeViews,
     });
     this.deliveryStream = new EventsDeliveryStream(this, 'firehose', {
       env,
@@ -179,7 +185,8 @@ export class OktaLogLakeStack extends TerraformStack {
     };
     // No reserved concurrency: AWS only lets a reservation leave 100 executions unreserved, and new accounts start
     // with a quota of 10. Refreshes run one at a time through the escalation FIFO queue instead (findings.ts).
-    const specs: Record<HandlerName, { id: string; description: string; timeout: number; maxAge: number; writes: string[] }> = {
+    type DetectionFunction = Exclude<HandlerName, 'recoverGap'>;
+    const specs: Record<DetectionFunction, { id: string; description: string; timeout: number; maxAge: number; writes: string[] }> = {
       hourlyDetections: {
         id: 'hourly-detections',
         description: 'Runs the hourly detections over the previous arrival hour of Okta events',
@@ -202,9 +209,10 @@ export class OktaLogLakeStack extends TerraformStack {
         writes: [findings.name, activity.name, notified.name],
       },
     };
-    const handlerNames = Object.keys(specs) as HandlerName[];
+    const handlerNames = Object.keys(specs) as DetectionFunction[];
+    const recoverGapId = 'recover-gap';
     const built = bundleHandlers({
-      entries: Object.fromEntries(handlerNames.map((n) => [specs[n].id, entries[n]])),
+      entries: { ...Object.fromEntries(handlerNames.map((n) => [specs[n].id, entries[n]])), [recoverGapId]: entries.recoverGap },
       outDir: bundleDir,
       ...(props.assetRoot ? { rootDir: props.assetRoot } : {}),
     });
@@ -232,30 +240,7 @@ export class OktaLogLakeStack extends TerraformStack {
       this.findingsOut.grantNotify(fn);
       functions[name] = fn;
     }
-    this.bundles = bundles;
-    this.functions = functions;
     this.findingsOut.escalateUserFindingsTo(functions.refreshUser);
-
-    this.schedules = new RunSchedules(this, 'schedules', {
-      env,
-      namePrefix: prefix,
-      enabled: config.schedules.enabled,
-      schedules: [
-        {
-          id: 'hourly-detections',
-          expression: hourlyAt(config.schedules.hourlyMinute),
-          description: `Hourly detections for the previous hour, at minute ${config.schedules.hourlyMinute} UTC (after the Firehose buffer has landed)`,
-          target: functions.hourlyDetections,
-        },
-        {
-          id: 'daily-snapshot',
-          expression: dailyAt(config.schedules.dailyAt),
-          description: `Daily activity snapshot for the previous day, at ${config.schedules.dailyAt} UTC`,
-          target: functions.dailySnapshot,
-          maximumEventAgeSeconds: 6 * 3600,
-        },
-      ],
-    });
 
     this.watchdog = new Watchdog(this, 'watchdog', {
       env,
@@ -274,6 +259,63 @@ export class OktaLogLakeStack extends TerraformStack {
       },
     });
 
+    bundles.recoverGap = new LambdaBundle(this, `${recoverGapId}-bundle`, { bundle: built[recoverGapId]! });
+    this.gapRecovery = new GapRecovery(this, 'gap-recovery', {
+      env,
+      namePrefix: prefix,
+      key: this.key,
+      bucket: this.bucket,
+      catalog: this.catalog,
+      workgroup: this.workgroup,
+      bundle: bundles.recoverGap,
+      watchdog: this.watchdog,
+      hourlyDetections: functions.hourlyDetections,
+      okta: {
+        orgUrl: `https://${config.okta.orgName}.${config.okta.baseUrl}`,
+        eventSourceName: config.okta.eventSourceName,
+        logStreamName: config.okta.logStreamName,
+      },
+      silenceMinutes: config.watchdog.silenceMinutes,
+      partnerBufferingIntervalSeconds: config.firehose.bufferingIntervalSeconds,
+      baseEnvironment: { POWERTOOLS_SERVICE_NAME, LOG_LEVEL: 'INFO' },
+      logRetentionDays: config.retentionDays.logs,
+      forceDestroy: config.lake.forceDestroy,
+    });
+    functions.recoverGap = this.gapRecovery.function;
+    this.bundles = bundles;
+    this.functions = functions;
+
+    // The hourly check of gap recovery, half an hour off the hourly detections.
+    const checkMinute = (config.schedules.hourlyMinute + 30) % 60;
+    this.schedules = new RunSchedules(this, 'schedules', {
+      env,
+      namePrefix: prefix,
+      enabled: config.schedules.enabled,
+      schedules: [
+        {
+          id: 'hourly-detections',
+          expression: hourlyAt(config.schedules.hourlyMinute),
+          description: `Hourly detections for the previous hour, at minute ${config.schedules.hourlyMinute} UTC (after the Firehose buffer has landed)`,
+          target: functions.hourlyDetections,
+        },
+        {
+          id: 'daily-snapshot',
+          expression: dailyAt(config.schedules.dailyAt),
+          description: `Daily activity snapshot for the previous day, at ${config.schedules.dailyAt} UTC`,
+          target: functions.dailySnapshot,
+          maximumEventAgeSeconds: 6 * 3600,
+        },
+        {
+          id: 'recover-gap-check',
+          expression: hourlyAt(checkMinute),
+          description: `Gap recovery's hourly check, at minute ${checkMinute} UTC: is the Okta log stream ACTIVE, does the lake miss a window?`,
+          target: functions.recoverGap,
+          // The check names what it checks (handlers/env.ts RecoveryCheckInput).
+          input: { check: 'log-stream' } satisfies Omit<RecoveryCheckInput, 'scheduled_time'>,
+        },
+      ],
+    });
+
     const out = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
     out('partner_event_source', this.logStream.partnerEventSourceName, 'Partner event source Okta creates; must show ACTIVE in EventBridge > Partner event sources');
     out('event_bus', this.routing.bus.name, 'Partner event bus receiving Okta events');
@@ -283,6 +325,8 @@ export class OktaLogLakeStack extends TerraformStack {
     out('firehose_stream', this.deliveryStream.name, 'Firehose delivery stream');
     for (const [name, fn] of Object.entries(functions)) out(`function_${fn.node.id.replaceAll('-', '_')}`, fn.name, `Lambda ${name}`);
     out('findings_topic', this.findingsOut.topic.arn, 'SNS topic for findings');
-    out('ops_topic', this.watchdog.topic.arn, 'SNS topic for watchdog alarms');
+    out('ops_topic', this.watchdog.topic.arn, 'SNS topic for watchdog alarms and gap recovery reports');
+    out('okta_api_secret', this.gapRecovery.secret.arn, 'Secrets Manager secret for the Okta API credentials of gap recovery (put its value with aws secretsmanager put-secret-value)');
+    out('api_events_stream', this.gapRecovery.apiStream.name, 'Firehose delivery stream of events read back from the Okta API');
   }
 }

@@ -10,6 +10,9 @@
  *   beyond a buffer interval plus slack.
  * - Lambda errors, per function.
  * - Dead letters: messages waiting in the partner rule's DLQ or a function's on-failure queue.
+ *
+ * Constructs made after the watchdog (gap recovery) add their own with `watchFunction`, `watchQueue` and
+ * `watchConversions`; the okta-silent alarm is `silenceAlarm`, whose state changes start a recovery.
  */
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
@@ -39,9 +42,16 @@ export interface WatchdogProps {
   readonly queues: Readonly<Record<string, EncryptedQueue>>;
 }
 
+type AlarmSettings = Omit<ConstructorParameters<typeof CloudwatchMetricAlarm>[2], 'alarmActions' | 'okActions' | 'namespace' | 'metricName' | 'dimensions'>;
+
 export class Watchdog extends Construct {
   readonly topic: EncryptedTopic;
   readonly alarms: CloudwatchMetricAlarm[] = [];
+  /** `<prefix>-okta-silent`: no Okta event for `silenceMinutes`. */
+  readonly silenceAlarm: CloudwatchMetricAlarm;
+  /** The silence alarm's name, as text known at synth (EventBridge patterns and handler settings name it). */
+  readonly silenceAlarmName: string;
+  private readonly alarmPrefix: string;
 
   constructor(scope: Construct, id: string, props: WatchdogProps) {
     super(scope, id);
@@ -49,6 +59,7 @@ export class Watchdog extends Construct {
       throw new Error(`Watchdog: silenceMinutes ${props.silenceMinutes} must be 5-1440 (one CloudWatch period of at most a day)`);
     }
     const alarmPrefix = `${props.namePrefix}-`;
+    this.alarmPrefix = alarmPrefix;
     this.topic = new EncryptedTopic(this, 'ops', {
       name: `${props.namePrefix}-ops`,
       displayName: 'okta-log-lake operations',
@@ -56,18 +67,12 @@ export class Watchdog extends Construct {
       emails: props.emails,
     });
     this.topic.allowCloudWatchAlarms(props.env.accountId, arn(props.env, 'cloudwatch', `alarm:${alarmPrefix}*`));
-    const actions = { alarmActions: [this.topic.arn], okActions: [this.topic.arn] };
-    type AlarmSettings = Omit<ConstructorParameters<typeof CloudwatchMetricAlarm>[2], 'alarmActions' | 'okActions' | 'namespace' | 'metricName' | 'dimensions'>;
-    const alarm = <M extends AlarmMetricName>(cid: string, metric: M, dimensions: DimensionsOf<M>, cfg: AlarmSettings) => {
-      const { namespace, metricName } = ALARM_METRICS[metric];
-      const a = new CloudwatchMetricAlarm(this, cid, { ...cfg, namespace, metricName, dimensions: { ...dimensions }, ...actions });
-      this.alarms.push(a);
-      return a;
-    };
+    const alarm = this.alarm.bind(this);
 
-    alarm('okta-silent', 'partnerEventsIngested', { EventSourceName: props.routing.partnerEventSourceName }, {
-      alarmName: `${alarmPrefix}okta-silent`,
-      alarmDescription: `No Okta System Log event reached EventBridge from the partner source for ${props.silenceMinutes} minutes. Check the log stream in Okta (Reports > Log Streaming): Okta deactivates a stream whose target fails.`,
+    this.silenceAlarmName = `${alarmPrefix}okta-silent`;
+    this.silenceAlarm = alarm('okta-silent', 'partnerEventsIngested', { EventSourceName: props.routing.partnerEventSourceName }, {
+      alarmName: this.silenceAlarmName,
+      alarmDescription: `No Okta System Log event reached EventBridge from the partner source for ${props.silenceMinutes} minutes. Check the log stream in Okta (Reports > Log Streaming): Okta deactivates a stream whose target fails. Gap recovery reads the silent window back from the Okta API and reports on this topic.`,
       statistic: 'Sum',
       period: props.silenceMinutes * 60,
       evaluationPeriods: 1,
@@ -89,7 +94,7 @@ export class Watchdog extends Construct {
     });
     alarm('okta-dlq-failed', 'ruleDeadLetterFailures', partnerRule, {
       alarmName: `${alarmPrefix}okta-events-lost`,
-      alarmDescription: 'Okta events failed delivery to Firehose AND could not be put in the DLQ (queue policy, KMS key, size): they are lost. Fix the DLQ, then pull the missing window from the Okta API (okta-lake backfill).',
+      alarmDescription: `Okta events failed delivery to Firehose AND could not be put in the DLQ (queue policy, KMS key, size): they are lost. Fix the DLQ, then read the missing window back from the Okta API: invoke ${props.namePrefix}-recover-gap with {"since": ..., "until": ...}.`,
       statistic: 'Sum',
       period: 300,
       evaluationPeriods: 1,
@@ -98,16 +103,7 @@ export class Watchdog extends Construct {
       treatMissingData: 'notBreaching',
     });
     const firehose = { DeliveryStreamName: props.deliveryStream.name };
-    alarm('firehose-failed-conversion', 'firehoseFailedConversion', firehose, {
-      alarmName: `${alarmPrefix}firehose-failed-conversion`,
-      alarmDescription: 'Firehose could not convert records to Parquet; they are under okta/errors/ (and okta/raw/). Replay them with okta-lake replay once the cause is fixed.',
-      statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
-    });
+    this.watchConversions('firehose-failed-conversion', props.deliveryStream);
     alarm('firehose-freshness', 'firehoseDataFreshness', firehose, {
       alarmName: `${alarmPrefix}firehose-data-freshness`,
       alarmDescription: 'The oldest record in Firehose waited longer than a buffer interval plus 15 minutes: delivery to S3 is failing or slow.',
@@ -118,29 +114,64 @@ export class Watchdog extends Construct {
       comparisonOperator: 'GreaterThanThreshold',
       treatMissingData: 'notBreaching',
     });
-    for (const fn of props.functions) {
-      alarm(`errors-${fn.node.id}`, 'lambdaErrors', { FunctionName: fn.name }, {
-        alarmName: `${alarmPrefix}${fn.node.id}-errors`,
-        alarmDescription: `The ${fn.node.id} function failed. Its log group has the error; failed runs also land in its on-failure queue.`,
-        statistic: 'Sum',
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: 'GreaterThanThreshold',
-        treatMissingData: 'notBreaching',
-      });
-    }
-    for (const [short, queue] of Object.entries(props.queues)) {
-      alarm(`dlq-${short}`, 'queueMessagesVisible', { QueueName: queue.name }, {
-        alarmName: `${alarmPrefix}${short}-dead-letters`,
-        alarmDescription: `Messages are waiting in ${short}: deliveries that failed after every retry. Read them, fix the cause, redrive.`,
-        statistic: 'Maximum',
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: 'GreaterThanThreshold',
-        treatMissingData: 'notBreaching',
-      });
-    }
+    for (const fn of props.functions) this.watchFunction(fn);
+    for (const [short, queue] of Object.entries(props.queues)) this.watchQueue(short, queue);
+  }
+
+  private alarm<M extends AlarmMetricName>(cid: string, metric: M, dimensions: DimensionsOf<M>, cfg: AlarmSettings): CloudwatchMetricAlarm {
+    const { namespace, metricName } = ALARM_METRICS[metric];
+    const a = new CloudwatchMetricAlarm(this, cid, {
+      ...cfg,
+      namespace,
+      metricName,
+      dimensions: { ...dimensions },
+      alarmActions: [this.topic.arn],
+      okActions: [this.topic.arn],
+    });
+    this.alarms.push(a);
+    return a;
+  }
+
+  /** `<prefix>-<function id>-errors`: the function failed. */
+  watchFunction(fn: LakeFunction): CloudwatchMetricAlarm {
+    return this.alarm(`errors-${fn.node.id}`, 'lambdaErrors', { FunctionName: fn.name }, {
+      alarmName: `${this.alarmPrefix}${fn.node.id}-errors`,
+      alarmDescription: `The ${fn.node.id} function failed. Its log group has the error; failed runs also land in its on-failure queue.`,
+      statistic: 'Sum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+    });
+  }
+
+  /** `<prefix>-<short>-dead-letters`: messages wait in a dead-letter or on-failure queue. */
+  watchQueue(short: string, queue: EncryptedQueue): CloudwatchMetricAlarm {
+    return this.alarm(`dlq-${short}`, 'queueMessagesVisible', { QueueName: queue.name }, {
+      alarmName: `${this.alarmPrefix}${short}-dead-letters`,
+      alarmDescription: `Messages are waiting in ${short}: deliveries that failed after every retry. Read them, fix the cause, redrive.`,
+      statistic: 'Maximum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+    });
+  }
+
+  /** `<prefix>-<id>`: records a stream could not convert to Parquet (they are under its error prefix, and raw). */
+  watchConversions(id: string, stream: EventsDeliveryStream): CloudwatchMetricAlarm {
+    const where = stream.partitioning === 'published' ? 'okta/errors/api/ (and okta/raw/api/)' : 'okta/errors/ (and okta/raw/)';
+    return this.alarm(id, 'firehoseFailedConversion', { DeliveryStreamName: stream.name }, {
+      alarmName: `${this.alarmPrefix}${id}`,
+      alarmDescription: `Firehose ${stream.partitioning === 'published' ? 'stream of events read back from the Okta API ' : ''}could not convert records to Parquet; they are under ${where}. Replay them with okta-lake replay once the cause is fixed.`,
+      statistic: 'Sum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+    });
   }
 }

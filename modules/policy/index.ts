@@ -12,6 +12,7 @@ import { s3PublicAccessBlock } from './s3-public-access-block.ts';
 import { s3SseKms } from './s3-sse-kms.ts';
 import { s3TlsOnly } from './s3-tls-only.ts';
 import { s3Versioning } from './s3-versioning.ts';
+import { secretsManager } from './secrets-manager.ts';
 import { snsEncryption } from './sns-encryption.ts';
 import { sqsEncryption } from './sqs-encryption.ts';
 
@@ -26,6 +27,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   firehoseEncryption,
   sqsEncryption,
   snsEncryption,
+  secretsManager,
   logRetention,
   athenaWorkgroup,
   iamNoWildcards,

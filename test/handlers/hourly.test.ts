@@ -3,13 +3,13 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../core/catalog.ts';
 import { AthenaQueryError, MAX_QUERY_BYTES } from '../../engines/athena/athena-engine.ts';
-import { hourlyInvocation } from '../../handlers/hourly.ts';
+import { hourlyEntry, hourlyInvocation } from '../../handlers/hourly.ts';
 import { createRuntime, readHandlerConfig } from '../../handlers/runtime.ts';
 import { dayBefore, hourBefore, scheduledTime } from '../../handlers/schedule.ts';
 import { hourLabel } from '../../lake/layout.ts';
 import { recordingSleep } from './support/fake-aws.ts';
 import { silentLog } from './support/log.ts';
-import { bruteForceFinding, detectionFolder, FakeFindingsLake, isInsert, isLedgerInsert, NOTIFIED_SQL, READ_BACK_SQL, type FakeLakeOptions } from './support/fake-lake.ts';
+import { bruteForceFinding, detectionFolder, FakeFindingsLake, insertedPartition, isInsert, isLedgerInsert, NOTIFIED_SQL, READ_BACK_SQL, type FakeLakeOptions } from './support/fake-lake.ts';
 
 const ENV = {
   OKTA_LAKE_ATHENA_WORKGROUP: 'okta-lake',
@@ -52,10 +52,12 @@ describe('hourly detections handler', () => {
     expect(known!.sql).toBe(NOTIFIED_SQL);
     expect(known!.params).toEqual(["'2026-11-24'", "'2026-11-26'"]);
     expect(isInsert(insert!)).toBe(true);
-    expect(insert!.params.slice(0, 2)).toEqual(["'2026-11-25'", "'hourly-04'"]);
-    expect(insert!.params).toContain("'2026-11-25 04:00:00.000'");
-    expect(insert!.params).toContain('20'); // min_failures, a bare number
-    expect(insert!.sql).not.toContain('2026-11-25'); // values travel as parameters only
+    expect(insertedPartition(insert!, ['dt', 'run'])).toEqual(['2026-11-25', 'hourly-04']);
+    // Generated values (the window, the partitions read) and catalog values (the threshold) are literals, which
+    // Athena takes anywhere; an hourly run binds nothing from outside.
+    expect(insert!.sql).toContain("cast('2026-11-25 04:00:00.000' as timestamp) as window_start");
+    expect(insert!.sql).toContain('having count(*) >= 20');
+    expect(insert!.params).toEqual([]);
     expect(readBack!.sql).toBe(READ_BACK_SQL);
     expect(readBack!.params).toEqual(["'2026-11-25'", "'hourly-04'"]);
     // The stale object was cleared before the INSERT; the partition now holds the run's rows only.
@@ -162,15 +164,19 @@ describe('hourly detections handler', () => {
     const runtime = createRuntime(config, silentLog(), { clients: lake.aws, sleep: recordingSleep().sleep, catalog });
 
     await hourlyInvocation(runtime, SCHEDULED, NOW);
-    expect(lake.aws.queries.find(isInsert)!.params).toContain('35');
+    expect(lake.aws.queries.find(isInsert)!.sql).toContain('having count(*) >= 35');
+    const insertsBefore = lake.aws.queries.filter(isInsert).length;
 
     const off = createRuntime(readHandlerConfig({ ...ENV, OKTA_LAKE_DISABLED_DETECTIONS: '["okta-brute-force-user"]' }), silentLog(), {
       clients: lake.aws,
       sleep: recordingSleep().sleep,
       catalog,
     });
+    lake.aws.objects.set('findings/dt=2026-11-25/run=hourly-04/stale.parquet', []);
     await hourlyInvocation(off, SCHEDULED, NOW);
-    expect(lake.aws.queries.filter(isInsert).at(-1)!.sql).toContain('where false');
+    // No detection enabled: the hour's partition is emptied, and no INSERT is needed.
+    expect(lake.aws.queries.filter(isInsert)).toHaveLength(insertsBefore);
+    expect(lake.stored('2026-11-25', 'hourly-04')).toEqual([]);
   });
 
   it('sends the whole catalog\'s hourly run to Athena within its query-size and parameter limits', async () => {
@@ -182,6 +188,35 @@ describe('hourly detections handler', () => {
     const insert = aws.queries.find(isInsert)!;
     expect(Buffer.byteLength(insert.sql)).toBeLessThan(MAX_QUERY_BYTES);
     expect(insert.params.every((p) => p.length >= 1 && p.length <= 1024)).toBe(true);
+  });
+});
+
+describe('re-runs from the re-run queue (gap recovery)', () => {
+  const sqs = (...bodies: string[]) => ({ Records: bodies.map((body, i) => ({ eventSource: 'aws:sqs', messageId: `m-${i}`, body })) });
+
+  it('runs the hour each message names, as the Scheduler\'s input would', async () => {
+    const { lake, runtime } = setup({ detect: ({ run }) => (run === 'hourly-04' ? [bruteForceFinding()] : []) });
+
+    const results = await hourlyEntry(runtime, sqs('{"scheduled_time":"2026-11-25T05:00:00.000Z"}', '{"scheduled_time":"2026-11-25T06:00:00.000Z"}'), NOW);
+
+    expect(results).toEqual([
+      { hour: '2026-11-25T04', findings: 1, notified: ['a3f1c0de'] },
+      { hour: '2026-11-25T05', findings: 0, notified: [] },
+    ]);
+    expect(lake.stored('2026-11-25', 'hourly-04')).toHaveLength(1);
+  });
+
+  it('still takes a Scheduler event directly', async () => {
+    const { runtime } = setup({ detect: () => [] });
+
+    expect(await hourlyEntry(runtime, SCHEDULED, NOW)).toEqual({ hour: '2026-11-25T04', findings: 0, notified: [] });
+  });
+
+  it('fails on a message that is not JSON, naming it, so SQS delivers it again and then dead-letters it', async () => {
+    const { runtime, aws } = setup({ detect: () => [] });
+
+    await expect(hourlyEntry(runtime, sqs('scheduled_time=2026-11-25T05:00:00Z'), NOW)).rejects.toThrow(/^hourly-detections: SQS message m-0 is not JSON/);
+    expect(aws.queries).toEqual([]);
   });
 });
 
@@ -206,7 +241,7 @@ describe('the window comes from the scheduled time, never from the clock', () =>
   it('a retry hours later reruns the same hour', async () => {
     const { aws, runtime } = setup({ detect: () => [] });
     await hourlyInvocation(runtime, SCHEDULED, () => new Date('2026-11-25T09:02:00Z'));
-    expect(aws.queries.find(isInsert)!.params.slice(0, 2)).toEqual(["'2026-11-25'", "'hourly-04'"]);
+    expect(insertedPartition(aws.queries.find(isInsert)!, ['dt', 'run'])).toEqual(['2026-11-25', 'hourly-04']);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 /**
  * Shared by the infra tests: synthesize the stack once per test file from a config object, with the fixture
- * handler standing in for the three real ones (fast to bundle), and read the plan back as JSON.
+ * handler standing in for the four real ones (fast to bundle), and read the plan back as JSON.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,7 @@ export const TEST_CONFIG = {
   athena: { bytesScannedCutoffPerQuery: 5 * 1024 ** 3 },
   lake: { projectionStartDate: '2025-06-01' },
   watchdog: { silenceMinutes: 90 },
-  detections: { thresholds: { 'okta-password-spray': { min_users: 12 }, 'okta-sign-in-from-denied-country': { countries: 'Atlantis' } }, disabledDetections: ['okta-session-roaming'] },
+  detections: { thresholds: { 'okta-password-spray': { min_users: 12 }, 'okta-sign-in-from-denied-country': { denied_countries: 'Atlantis' } }, disabledDetections: ['okta-session-roaming'] },
 } satisfies OktaLakeConfigInput;
 
 /** Two investigation files, written to a temporary folder (the repository's own may not exist yet). */
@@ -67,7 +67,7 @@ export function synthStack(input: OktaLakeConfigInput = TEST_CONFIG, opts: { inv
   const app = Testing.app();
   const stack = new OktaLogLakeStack(app, 'okta-log-lake', {
     config,
-    handlerEntries: { hourlyDetections: FIXTURE_ENTRY, dailySnapshot: FIXTURE_ENTRY, refreshUser: FIXTURE_ENTRY },
+    handlerEntries: { hourlyDetections: FIXTURE_ENTRY, dailySnapshot: FIXTURE_ENTRY, refreshUser: FIXTURE_ENTRY, recoverGap: FIXTURE_ENTRY },
     bundleDir,
     investigationsDir: opts.investigationsDir ?? writeInvestigations(),
   });

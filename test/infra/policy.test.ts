@@ -15,6 +15,7 @@ import { s3PublicAccessBlock } from '../../modules/policy/s3-public-access-block
 import { s3SseKms } from '../../modules/policy/s3-sse-kms.ts';
 import { s3TlsOnly } from '../../modules/policy/s3-tls-only.ts';
 import { s3Versioning } from '../../modules/policy/s3-versioning.ts';
+import { secretsManager } from '../../modules/policy/secrets-manager.ts';
 import { snsEncryption } from '../../modules/policy/sns-encryption.ts';
 import { sqsEncryption } from '../../modules/policy/sqs-encryption.ts';
 import { synthStack } from './helpers.ts';
@@ -63,6 +64,7 @@ describe('the whole stack', () => {
       'firehose-encryption',
       'sqs-encryption',
       'sns-encryption',
+      'secrets-manager',
       'log-retention',
       'athena-workgroup',
       'iam-no-wildcards',
@@ -180,7 +182,7 @@ describe('firehose-encryption', () => {
 
   it('fails a stream without server-side encryption', () => {
     const p = broken((x) => {
-      delete only(x, 'aws_kinesis_firehose_delivery_stream').server_side_encryption;
+      delete only(x, 'aws_kinesis_firehose_delivery_stream', (a) => a.name === 'acme-lake-okta-events').server_side_encryption;
     });
 
     expect(firehoseEncryption.check(p).map((v) => v.message)).toEqual(['server_side_encryption must be enabled']);
@@ -188,7 +190,7 @@ describe('firehose-encryption', () => {
 
   it('fails a raw backup written without the key', () => {
     const p = broken((x) => {
-      const s3 = only(x, 'aws_kinesis_firehose_delivery_stream').extended_s3_configuration as { s3_backup_configuration: Attrs };
+      const s3 = only(x, 'aws_kinesis_firehose_delivery_stream', (a) => a.name === 'acme-lake-okta-events').extended_s3_configuration as { s3_backup_configuration: Attrs };
       delete s3.s3_backup_configuration.kms_key_arn;
     });
 
@@ -227,6 +229,28 @@ describe('sns-encryption', () => {
     });
 
     expect(snsEncryption.check(p)).toHaveLength(1);
+  });
+});
+
+describe('secrets-manager', () => {
+  it('passes the Okta API secret: encrypted with the lake key, no value in the plan', () => {
+    expect(secretsManager.check(plan)).toEqual([]);
+  });
+
+  it('fails a secret left on the AWS-managed key', () => {
+    const p = broken((x) => {
+      delete only(x, 'aws_secretsmanager_secret').kms_key_id;
+    });
+
+    expect(secretsManager.check(p).map((v) => v.message)).toEqual(['must set kms_key_id (a customer-managed key)']);
+  });
+
+  it('fails a secret value written into the plan', () => {
+    const p = broken((x) => {
+      x.resource.aws_secretsmanager_secret_version = { token: { secret_id: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme-lake/okta-api', secret_string: '{"apiToken":"00x"}' } };
+    });
+
+    expect(addresses(secretsManager, p)).toEqual(['aws_secretsmanager_secret_version.token']);
   });
 });
 

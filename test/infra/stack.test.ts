@@ -9,6 +9,8 @@ import { REFRESH_RUN_PREFIX } from '../../modules/findings.ts';
 import type { Plan } from '../../modules/policy/plan.ts';
 import { HANDLER_ENTRIES } from '../../modules/stack.ts';
 import { alarmMetricOf } from '../../modules/alarm-metrics.ts';
+import { okta_events_unique } from '../../schema/views.ts';
+import { trinoParseError } from '../../engines/duckdb/dialect.ts';
 import { activity, findings, lakeTables, okta_events } from '../../schema/index.ts';
 import { hiveType } from '../../schema/types.ts';
 import { all, nameIs, one, parsed, ref, synthStack, TEST_CONFIG, type Found, type Synthesized } from './helpers.ts';
@@ -31,7 +33,12 @@ const referenced = (type: string, reference: unknown): Found => {
   if (found.length !== 1) throw new Error(`${String(reference)} does not name exactly one ${type}`);
   return found[0]!;
 };
+/** The detection functions, which share the handler environment, the tables and the schedules. */
 const IDS = ['hourly-detections', 'daily-snapshot', 'refresh-user'];
+/** Every function, gap recovery's included. */
+const ALL_IDS = [...IDS, 'recover-gap'];
+/** The partner stream (the api-events stream of gap recovery is tested in gap-recovery.test.ts). */
+const partnerStream = () => one(plan, 'aws_kinesis_firehose_delivery_stream', nameIs('acme-lake-okta-events'));
 
 beforeAll(() => {
   s = synthStack();
@@ -64,6 +71,7 @@ describe('1. configuration reaches the plan', () => {
     expect(all(plan, 'aws_lambda_function').map((f) => f.attrs.function_name).sort()).toEqual([
       'acme-lake-daily-snapshot',
       'acme-lake-hourly-detections',
+      'acme-lake-recover-gap',
       'acme-lake-refresh-user',
     ]);
     expect(one(plan, 'aws_athena_workgroup').attrs.name).toBe('acme-lake');
@@ -130,7 +138,7 @@ describe('3. bus and routing', () => {
   it('sends each event’s detail to Firehose with retries and a dead-letter queue', () => {
     const rule = one(plan, 'aws_cloudwatch_event_rule', nameIs('acme-lake-okta-system-log'));
     const target = one(plan, 'aws_cloudwatch_event_target', (a) => a.rule === ref(rule, 'name'));
-    const stream = one(plan, 'aws_kinesis_firehose_delivery_stream');
+    const stream = partnerStream();
     const dlq = one(plan, 'aws_sqs_queue', nameIs('acme-lake-okta-events-dlq'));
 
     expect(target.attrs).toMatchObject({
@@ -157,7 +165,7 @@ describe('3. bus and routing', () => {
       },
     ]);
     expect(statements(rolePolicyOf(role).attrs.policy)).toEqual([
-      { Effect: 'Allow', Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'], Resource: ref(one(plan, 'aws_kinesis_firehose_delivery_stream'), 'arn') },
+      { Effect: 'Allow', Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'], Resource: ref(partnerStream(), 'arn') },
     ]);
   });
 
@@ -221,7 +229,7 @@ describe('4. lake: key, bucket, Firehose, Glue', () => {
   });
 
   it('delivers with Firehose to Parquet through the Glue table: encrypted, OpenX, SNAPPY, >= 64 MB buffers', () => {
-    const stream = one(plan, 'aws_kinesis_firehose_delivery_stream');
+    const stream = partnerStream();
     const s3 = stream.attrs.extended_s3_configuration as Record<string, any>;
     const table = one(plan, 'aws_glue_catalog_table', nameIs('okta_events'));
     const key = one(plan, 'aws_kms_key');
@@ -244,7 +252,7 @@ describe('4. lake: key, bucket, Firehose, Glue', () => {
   });
 
   it('writes events under their arrival hour, errors under their error type, and every raw record under okta/raw/', () => {
-    const s3 = one(plan, 'aws_kinesis_firehose_delivery_stream').attrs.extended_s3_configuration as Record<string, any>;
+    const s3 = partnerStream().attrs.extended_s3_configuration as Record<string, any>;
 
     expect(s3.prefix).toBe('okta/events/dt=!{timestamp:yyyy-MM-dd}/hour=!{timestamp:HH}/');
     expect(s3.error_output_prefix).toContain('!{firehose:error-output-type}');
@@ -256,7 +264,7 @@ describe('4. lake: key, bucket, Firehose, Glue', () => {
   });
 
   it('logs Firehose delivery errors to a log group with the configured retention', () => {
-    const s3 = one(plan, 'aws_kinesis_firehose_delivery_stream').attrs.extended_s3_configuration as Record<string, any>;
+    const s3 = partnerStream().attrs.extended_s3_configuration as Record<string, any>;
     const group = one(plan, 'aws_cloudwatch_log_group', nameIs('/aws/kinesisfirehose/acme-lake-okta-events'));
 
     expect(group.attrs.retention_in_days).toBe(90);
@@ -264,7 +272,7 @@ describe('4. lake: key, bucket, Firehose, Glue', () => {
   });
 
   it('lets the Firehose role read the table schema, write only the okta/ prefixes and use the key', () => {
-    const stream = one(plan, 'aws_kinesis_firehose_delivery_stream');
+    const stream = partnerStream();
     const role = one(plan, 'aws_iam_role', (a) => a.name === 'acme-lake-okta-events-firehose');
     const st = statements(rolePolicyOf(role).attrs.policy);
     const bucketArn = ref(one(plan, 'aws_s3_bucket'), 'arn');
@@ -287,8 +295,28 @@ describe('4. lake: key, bucket, Firehose, Glue', () => {
       expect(sd.ser_de_info.serialization_library).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
       expect(table.attrs.table_type).toBe('EXTERNAL_TABLE');
     }
-    expect(all(plan, 'aws_glue_catalog_table').map((t) => t.attrs.name).sort()).toEqual(lakeTables.map((t) => t.name).sort());
+    const tables = all(plan, 'aws_glue_catalog_table').filter((t) => t.attrs.table_type === 'EXTERNAL_TABLE');
+    expect(tables.map((t) => t.attrs.name).sort()).toEqual(lakeTables.map((t) => t.name).sort());
     expect(all(plan, 'aws_glue_crawler')).toEqual([]);
+  });
+
+  it('declares okta_events_unique as an Athena view, from the one definition the local engine also uses', () => {
+    const view = one(plan, 'aws_glue_catalog_table', nameIs(okta_events_unique.name));
+    const text = String(view.attrs.view_original_text);
+    const encoded = /^\/\* Presto View: ([A-Za-z0-9+/=]+) \*\/$/.exec(text)![1]!;
+    const definition = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as { originalSql: string; catalog: string; schema: string; columns: { name: string; type: string }[] };
+    const sd = view.attrs.storage_descriptor as { columns: { name: string; type: string }[] };
+
+    expect(view.attrs).toMatchObject({ table_type: 'VIRTUAL_VIEW', view_expanded_text: '/* Presto View */', parameters: { presto_view: 'true' } });
+    expect(view.attrs.database_name).toBe(ref(one(plan, 'aws_glue_catalog_database'), 'name'));
+    expect(definition).toMatchObject({ originalSql: okta_events_unique.sql, catalog: 'awsdatacatalog', schema: 'acme_lake' });
+    expect(trinoParseError(definition.originalSql)).toBeUndefined();
+    // Every column of okta_events, then its partition keys, in Athena's two spellings.
+    const names = [...Object.keys(okta_events.columns), ...okta_events.partitionKeys];
+    expect(definition.columns.map((c) => c.name)).toEqual(names);
+    expect(sd.columns.map((c) => c.name)).toEqual(names);
+    expect(definition.columns.find((c) => c.name === 'actor')!.type).toBe('row(id varchar, type varchar, alternateid varchar, displayname varchar, detailentry map(varchar, varchar))');
+    expect(sd.columns.find((c) => c.name === 'actor')!.type).toBe(hiveType(okta_events.columns.actor));
   });
 
   it('projects okta_events partitions by arrival date and hour, from the configured start to NOW', () => {
@@ -353,10 +381,11 @@ describe('6. Lambdas', () => {
       hourlyDetections: 'handlers/hourly-detections.ts',
       dailySnapshot: 'handlers/daily-snapshot.ts',
       refreshUser: 'handlers/refresh-user.ts',
+      recoverGap: 'handlers/recover-gap.ts',
     });
   });
 
-  it.each(ids)('runs %s on nodejs22.x arm64 from a bundle asset', (id) => {
+  it.each(ALL_IDS)('runs %s on nodejs22.x arm64 from a bundle asset', (id) => {
     const f = fn(id);
 
     expect(f.attrs).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'index.handler' });
@@ -380,10 +409,10 @@ describe('6. Lambdas', () => {
 
   it('reserves no concurrency, so the plan applies on an account whose concurrency quota is still 10', () => {
     // AWS lets a function reserve only what leaves 100 executions unreserved; a new account has a quota of 10.
-    for (const id of IDS) expect(fn(id).attrs.reserved_concurrent_executions, id).toBeUndefined();
+    for (const id of ALL_IDS) expect(fn(id).attrs.reserved_concurrent_executions, id).toBeUndefined();
   });
 
-  it.each(ids)('retries %s asynchronously, then sends the event to its encrypted on-failure queue', (id) => {
+  it.each(ALL_IDS)('retries %s asynchronously, then sends the event to its encrypted on-failure queue', (id) => {
     const config = one(plan, 'aws_lambda_function_event_invoke_config', (a) => a.function_name === ref(fn(id), 'function_name'));
     const queue = one(plan, 'aws_sqs_queue', nameIs(`acme-lake-${id}-failures`));
 
@@ -392,7 +421,7 @@ describe('6. Lambdas', () => {
     expect(queue.attrs.kms_master_key_id).toBe(ref(one(plan, 'aws_kms_key'), 'arn'));
   });
 
-  it.each(ids)('logs %s to its own log group with the configured retention', (id) => {
+  it.each(ALL_IDS)('logs %s to its own log group with the configured retention', (id) => {
     const group = one(plan, 'aws_cloudwatch_log_group', nameIs(`/aws/lambda/acme-lake-${id}`));
 
     expect(group.attrs.retention_in_days).toBe(90);
@@ -418,14 +447,14 @@ describe('6. Lambdas', () => {
   it('disables the schedules when the config says so', () => {
     const off = synthStack({ ...TEST_CONFIG, schedules: { ...TEST_CONFIG.schedules, enabled: false } });
 
-    expect(all(off.plan, 'aws_scheduler_schedule').map((x) => x.attrs.state)).toEqual(['DISABLED', 'DISABLED']);
+    expect(all(off.plan, 'aws_scheduler_schedule').map((x) => x.attrs.state)).toEqual(['DISABLED', 'DISABLED', 'DISABLED']);
   });
 
   it('lets the scheduler invoke only the scheduled functions', () => {
     const role = one(plan, 'aws_iam_role', nameIs('acme-lake-scheduler'));
     const st = statements(rolePolicyOf(role).attrs.policy);
 
-    expect(resourcesFor(st, 'lambda:InvokeFunction').sort()).toEqual([ref(fn('hourly-detections'), 'arn'), ref(fn('daily-snapshot'), 'arn')].sort());
+    expect(resourcesFor(st, 'lambda:InvokeFunction').sort()).toEqual([ref(fn('hourly-detections'), 'arn'), ref(fn('daily-snapshot'), 'arn'), ref(fn('recover-gap'), 'arn')].sort());
   });
 
   it.each(ids)('limits %s to this workgroup, these tables, these prefixes and this key', (id) => {
@@ -494,14 +523,15 @@ describe('7. findings out', () => {
     expect(target.attrs.sqs_target).toEqual({ message_group_id: 'refresh-user' });
     // EventBridge refuses a FIFO dead-letter queue: undeliverable events go to the function's standard one.
     expect(target.attrs.dead_letter_config).toEqual({ arn: ref(one(plan, 'aws_sqs_queue', nameIs('acme-lake-refresh-user-failures')), 'arn') });
-    expect(all(plan, 'aws_lambda_permission')).toEqual([]);
+    // The escalation goes through a queue: no function policy lets EventBridge invoke refresh-user.
+    expect(all(plan, 'aws_lambda_permission').filter((p) => p.attrs.function_name === ref(fn('refresh-user'), 'function_name'))).toEqual([]);
   });
 
   it('runs refreshes one at a time: a FIFO queue with one message group, read one message per invocation', () => {
     // Two refreshes of one user running at once would both see a finding as new and both notify it.
     const queue = one(plan, 'aws_sqs_queue', nameIs('acme-lake-refresh-requests.fifo'));
     const dlq = one(plan, 'aws_sqs_queue', nameIs('acme-lake-refresh-requests-dlq.fifo'));
-    const mapping = one(plan, 'aws_lambda_event_source_mapping');
+    const mapping = one(plan, 'aws_lambda_event_source_mapping', (a) => a.event_source_arn === ref(queue, 'arn'));
     const policy = statements(one(plan, 'aws_sqs_queue_policy', (a) => a.queue_url === ref(queue, 'url')).attrs.policy);
     const rule = one(plan, 'aws_cloudwatch_event_rule', nameIs('acme-lake-user-finding-refresh'));
     const refreshPolicy = statements(rolePolicyOf(referenced('aws_iam_role', fn('refresh-user').attrs.role)).attrs.policy);
@@ -581,8 +611,8 @@ describe('8. watchdog', () => {
   });
 
   it('alarms on Firehose failed conversions and data freshness', () => {
-    const stream = ref(one(plan, 'aws_kinesis_firehose_delivery_stream'), 'name');
-    const failed = one(plan, 'aws_cloudwatch_metric_alarm', (x) => x.metric_name === 'FailedConversion.Records').attrs;
+    const stream = ref(partnerStream(), 'name');
+    const failed = one(plan, 'aws_cloudwatch_metric_alarm', (x) => x.metric_name === 'FailedConversion.Records' && x.alarm_name === 'acme-lake-firehose-failed-conversion').attrs;
     const fresh = one(plan, 'aws_cloudwatch_metric_alarm', (x) => x.metric_name === 'DeliveryToS3.DataFreshness').attrs;
 
     expect(failed).toMatchObject({ namespace: 'AWS/Firehose', dimensions: { DeliveryStreamName: stream }, threshold: 0, comparison_operator: 'GreaterThanThreshold' });
@@ -592,15 +622,16 @@ describe('8. watchdog', () => {
   it('alarms on errors of each function', () => {
     const errors = all(plan, 'aws_cloudwatch_metric_alarm').filter((x) => x.attrs.metric_name === 'Errors');
 
-    expect(errors.map((x) => (x.attrs.dimensions as { FunctionName: string }).FunctionName).sort()).toEqual(IDS.map((id) => ref(fn(id), 'function_name')).sort());
+    expect(errors.map((x) => (x.attrs.dimensions as { FunctionName: string }).FunctionName).sort()).toEqual(ALL_IDS.map((id) => ref(fn(id), 'function_name')).sort());
   });
 
-  it('alarms on messages waiting in the partner DLQ, the escalation DLQ and every on-failure queue', () => {
+  it('alarms on messages waiting in the partner DLQ, the escalation DLQ, gap recovery\'s DLQs and every on-failure queue', () => {
     const depth = all(plan, 'aws_cloudwatch_metric_alarm').filter((x) => x.attrs.metric_name === 'ApproximateNumberOfMessagesVisible');
-    // Every queue but the escalation queue itself, whose messages are work in progress.
-    const deadLetterQueues = all(plan, 'aws_sqs_queue').filter((q) => q.attrs.name !== 'acme-lake-refresh-requests.fifo');
+    // Every queue but the work queues themselves (escalation, recovery jobs, re-runs), whose messages are work in progress.
+    const work = ['acme-lake-refresh-requests.fifo', 'acme-lake-recover-gap.fifo', 'acme-lake-hourly-reruns'];
+    const deadLetterQueues = all(plan, 'aws_sqs_queue').filter((q) => !work.includes(String(q.attrs.name)));
 
-    expect(deadLetterQueues).toHaveLength(5);
+    expect(deadLetterQueues).toHaveLength(8);
     expect(depth.map((x) => (x.attrs.dimensions as { QueueName: string }).QueueName).sort()).toEqual(deadLetterQueues.map((q) => ref(q, 'name')).sort());
   });
 });
@@ -626,10 +657,11 @@ describe('9. GitOps', () => {
     expect(backend).toEqual({ s3: { bucket: 'acme-tf-state', key: 'lake/terraform.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true } });
   });
 
-  it('outputs the bus, bucket, database, workgroup, functions and topics', () => {
+  it('outputs the bus, bucket, database, workgroup, functions, topics, and the Okta API secret', () => {
     const out = plan.output as Record<string, { value: string }>;
 
     expect(Object.keys(out).sort()).toEqual([
+      'api_events_stream',
       'athena_workgroup',
       'bucket',
       'event_bus',
@@ -637,8 +669,10 @@ describe('9. GitOps', () => {
       'firehose_stream',
       'function_daily_snapshot',
       'function_hourly_detections',
+      'function_recover_gap',
       'function_refresh_user',
       'glue_database',
+      'okta_api_secret',
       'ops_topic',
       'partner_event_source',
     ]);
@@ -652,5 +686,5 @@ describe('9. GitOps', () => {
 });
 
 it('gives each function its own role', () => {
-  expect(IDS.map((id) => referenced('aws_iam_role', fn(id).attrs.role).attrs.name)).toEqual(IDS.map((id) => `acme-lake-${id}`));
+  expect(ALL_IDS.map((id) => referenced('aws_iam_role', fn(id).attrs.role).attrs.name)).toEqual(ALL_IDS.map((id) => `acme-lake-${id}`));
 });

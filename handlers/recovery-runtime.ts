@@ -1,0 +1,136 @@
+/**
+ * The recover-gap function's configuration (names in `env.ts`: the Athena names of HANDLER_ENV and RECOVERY_ENV)
+ * and the objects built from it once per container: the Athena engine, the AWS clients, the Okta credentials
+ * (read from Secrets Manager once found) and the Okta client factory.
+ */
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { AthenaEngine } from '../engines/athena/athena-engine.ts';
+import { OktaClient, OktaConfigError, parseOrgUrl, type OktaClientOptions } from '../okta-api/index.ts';
+import { HANDLER_ENV, RECOVERY_ENV } from './env.ts';
+import { oktaAccessOnce } from './okta-secret.ts';
+import type { RecoveryConfig, RecoveryRuntime } from './recovery.ts';
+import { HandlerConfigError, requiredVariable, type HandlerLog } from './runtime.ts';
+
+export interface RecoveryHandlerConfig extends RecoveryConfig {
+  readonly workgroup: string;
+  readonly database: string;
+  readonly bucket: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function wholeNumber(env: Env, name: string, min: number, max: number, what: string): number {
+  const text = requiredVariable(env, name, what);
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new HandlerConfigError(`environment variable ${name} is ${JSON.stringify(text)}; it must be a whole number from ${min} to ${max} (${what})`);
+  }
+  return n;
+}
+
+/** Reads and validates the recover-gap function's environment. */
+export function readRecoveryConfig(env: Env): RecoveryHandlerConfig {
+  const v = (key: keyof typeof RECOVERY_ENV, what: string) => requiredVariable(env, RECOVERY_ENV[key], what);
+  const orgUrl = v('oktaOrgUrl', 'the Okta org URL, e.g. https://acme.okta.com');
+  try {
+    parseOrgUrl(orgUrl, RECOVERY_ENV.oktaOrgUrl);
+  } catch (e) {
+    if (e instanceof OktaConfigError) throw new HandlerConfigError(e.message);
+    throw e;
+  }
+  return {
+    workgroup: requiredVariable(env, HANDLER_ENV.workgroup, 'the Athena workgroup name'),
+    database: requiredVariable(env, HANDLER_ENV.database, 'the Glue database name'),
+    bucket: requiredVariable(env, HANDLER_ENV.bucket, 'the lake bucket name'),
+    secretArn: v('oktaSecretArn', 'the ARN of the Okta API secret'),
+    orgUrl,
+    eventSourceName: v('eventSourceName', "the log stream's event source name"),
+    logStreamName: v('logStreamName', "the log stream's name in the Okta Admin Console"),
+    apiStreamName: v('apiStreamName', 'the api-events Firehose stream name'),
+    apiStreamDelaySeconds: wholeNumber(env, RECOVERY_ENV.apiStreamDelaySeconds, 0, 900, 'seconds before re-runs start'),
+    recoveryQueueUrl: v('recoveryQueueUrl', 'the recovery queue URL'),
+    rerunQueueUrl: v('rerunQueueUrl', 'the re-run queue URL'),
+    opsTopicArn: v('opsTopicArn', 'the ops topic ARN'),
+    silenceAlarmName: v('silenceAlarmName', 'the okta-silent alarm name'),
+    silenceMinutes: wholeNumber(env, RECOVERY_ENV.silenceMinutes, 1, 1440, 'minutes without events that make a silence'),
+    landingLagSeconds: wholeNumber(env, RECOVERY_ENV.landingLagSeconds, 0, 3600, 'seconds a streamed event takes to land in the lake'),
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME?.trim() || 'recover-gap',
+  };
+}
+
+/** The AWS clients the recovery uses. @default new clients for the function's region */
+export interface RecoveryClients {
+  readonly athena: AthenaClient;
+  readonly s3: S3Client;
+  readonly firehose: FirehoseClient;
+  readonly sqs: SQSClient;
+  readonly sns: SNSClient;
+  readonly secrets: SecretsManagerClient;
+}
+
+export const defaultRecoveryClients = (): RecoveryClients => ({
+  athena: new AthenaClient({}),
+  s3: new S3Client({}),
+  firehose: new FirehoseClient({}),
+  sqs: new SQSClient({}),
+  sns: new SNSClient({}),
+  secrets: new SecretsManagerClient({}),
+});
+
+export interface RecoveryRuntimeOptions {
+  readonly clients?: RecoveryClients;
+  /** How the engine and the Firehose sink wait. @default a real timer */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Jitter source for the Firehose sink. @default Math.random */
+  readonly random?: () => number;
+  /** Options for every Okta client (tests: `random`, timeouts). @default the client's own */
+  readonly okta?: Partial<Omit<OktaClientOptions, 'orgUrl' | 'credentials'>>;
+  /** Job ids. @default randomUUID */
+  readonly newId?: () => string;
+  /** Events per write and checkpoint. @default BATCH_EVENTS */
+  readonly batchEvents?: number;
+  /** Events per System Log page. @default 1000 */
+  readonly pageSize?: number;
+}
+
+/** Builds the runtime from a configuration; call once per container. */
+export function createRecoveryRuntime(config: RecoveryHandlerConfig, log: HandlerLog, options: RecoveryRuntimeOptions = {}): RecoveryRuntime {
+  const clients = options.clients ?? defaultRecoveryClients();
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const engine = new AthenaEngine({
+    athena: clients.athena,
+    s3: clients.s3,
+    workgroup: config.workgroup,
+    database: config.database,
+    bucket: config.bucket,
+    sleep,
+    log: (message, fields) => log.info(message, fields),
+  });
+  return {
+    config,
+    engine,
+    firehose: clients.firehose,
+    sqs: clients.sqs,
+    sns: clients.sns,
+    oktaAccess: oktaAccessOnce(clients.secrets, config.secretArn),
+    oktaClient: (credentials) =>
+      new OktaClient({
+        userAgent: 'okta-log-lake recover-gap',
+        onEvent: (event) => log.info('okta api', { ...event }),
+        ...options.okta,
+        orgUrl: config.orgUrl,
+        credentials,
+      }),
+    log,
+    sleep,
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.newId ? { newId: options.newId } : {}),
+    ...(options.batchEvents ? { batchEvents: options.batchEvents } : {}),
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+  };
+}
