@@ -16,6 +16,12 @@ import { pullSystemLog } from './system-log-pull.ts';
 export interface OktaFetch {
   readonly client: OktaClient;
   readonly sink: EventSink;
+  /**
+   * Waits until events just written can be queried (hours `YYYY-MM-DDTHH`, first write at `since`): needed where the
+   * sink delivers later (Firehose); returns the hours still not readable when it gave up.
+   * @default none: the sink's writes are readable at once (the local lake)
+   */
+  readonly settle?: (hours: readonly string[], since: Date) => Promise<readonly string[]>;
 }
 
 export interface FetchedUserEvents {
@@ -27,6 +33,8 @@ export interface FetchedUserEvents {
   /** Of those, the ones the lake did not hold. */
   readonly written: number;
   readonly duplicates: number;
+  /** Hours written whose events could not be read yet when the day was rebuilt (a slow delivery). */
+  readonly notYetReadable: readonly string[];
 }
 
 /** An Okta user id: the only value that goes into the filter, checked first. */
@@ -59,11 +67,20 @@ export async function fetchUserEvents(input: {
   const since = newest ? new Date(`${newest.slice(0, 10)}T${newest.slice(11, 13)}:00:00.000Z`) : new Date(`${input.day}T00:00:00.000Z`);
   const dayEnd = new Date(`${addDays(input.day, 1)}T00:00:00.000Z`);
   const until = new Date(Math.min(input.now().getTime(), dayEnd.getTime()));
-  if (since >= until) return { since: since.toISOString(), until: until.toISOString(), events: 0, written: 0, duplicates: 0 };
+  if (since >= until) return { since: since.toISOString(), until: until.toISOString(), events: 0, written: 0, duplicates: 0, notYetReadable: [] };
+  const startedAt = input.now();
   const pulled = await pullSystemLog({
     client: input.fetch.client,
     sink: input.fetch.sink,
     start: { since, until, filter: `actor.id eq "${input.userId}" or target.id eq "${input.userId}"` },
   });
-  return { since: since.toISOString(), until: until.toISOString(), events: pulled.events, written: pulled.written, duplicates: pulled.duplicates };
+  const notYetReadable = pulled.written > 0 && input.fetch.settle ? await input.fetch.settle(pulled.hours, startedAt) : [];
+  return {
+    since: since.toISOString(),
+    until: until.toISOString(),
+    events: pulled.events,
+    written: pulled.written,
+    duplicates: pulled.duplicates,
+    notYetReadable: [...notYetReadable],
+  };
 }

@@ -21,6 +21,8 @@ import { dayOf, parseIsoInstant } from '../lake/layout.ts';
 import { FINDING_EVENT } from './env.ts';
 import { recordNotified } from '../core/notification-ledger.ts';
 import type { Runtime } from './runtime.ts';
+import type { RefreshOkta } from './refresh-okta.ts';
+import type { FetchedUserEvents } from '../core/user-events-fetch.ts';
 
 /** The run name prefix of refresh runs: their findings do not escalate again. */
 export const REFRESH_RUN_PREFIX = 'refresh-';
@@ -81,14 +83,19 @@ export type RefreshInvocationResult =
       readonly run: string | null;
       readonly findings: number;
       readonly notified: readonly string[];
+      /** What was fetched from Okta first, or why the lake was used alone. */
+      readonly okta: FetchedUserEvents | { readonly lakeOnly: string };
     };
 
-export async function refreshInvocation(runtime: Runtime, event: unknown, now: () => Date): Promise<RefreshInvocationResult> {
+export async function refreshInvocation(runtime: Runtime, event: unknown, now: () => Date, okta?: RefreshOkta): Promise<RefreshInvocationResult> {
   const request = refreshRequest(event);
   if (request.kind === 'skip') {
     runtime.log.info('refresh skipped', { reason: request.reason, finding_id: request.finding_id });
     return { refreshed: false, reason: request.reason };
   }
+  // The user's newest events from Okta first, when the stack gave this function API access and the secret has a value.
+  const access = okta ? await okta() : { reason: 'no Okta API access configured for this function: the refresh used the lake only' };
+  if (!access.fetch) runtime.log.info('refresh without the Okta API', { reason: access.reason });
   let result;
   try {
     result = await refreshUser({
@@ -99,6 +106,7 @@ export async function refreshInvocation(runtime: Runtime, event: unknown, now: (
       user: request.user,
       now,
       ...(request.day === undefined ? {} : { day: request.day }),
+      ...(access.fetch ? { fetch: access.fetch } : {}),
     });
   } catch (e) {
     // A user id a finding carries that is not a valid login will not become valid on a retry: say so loudly
@@ -119,6 +127,7 @@ export async function refreshInvocation(runtime: Runtime, event: unknown, now: (
     run: result.run,
     findings: result.findings.length,
     new: fresh.length,
+    fetched: result.fetched,
   });
   await runtime.notifier.notify(fresh);
   // Only once the notification went out: a retry after a failed one notifies again (at least once).
@@ -131,6 +140,7 @@ export async function refreshInvocation(runtime: Runtime, event: unknown, now: (
     run: result.run,
     findings: result.findings.length,
     notified: fresh.map((f) => f.finding_id),
+    okta: result.fetched ?? { lakeOnly: access.fetch ? 'Okta does not know the user' : access.reason },
   };
 }
 
@@ -162,9 +172,14 @@ export function sqsBodies(event: SqsEventShape): unknown[] {
  * order; a failure throws, so the message is received again and, after its last receive, dead-lettered), or a
  * single event (a direct invocation).
  */
-export async function refreshEntry(runtime: Runtime, event: unknown, now: () => Date): Promise<RefreshInvocationResult | RefreshInvocationResult[]> {
-  if (!isSqsEvent(event)) return refreshInvocation(runtime, event, now);
+export async function refreshEntry(
+  runtime: Runtime,
+  event: unknown,
+  now: () => Date,
+  okta?: RefreshOkta,
+): Promise<RefreshInvocationResult | RefreshInvocationResult[]> {
+  if (!isSqsEvent(event)) return refreshInvocation(runtime, event, now, okta);
   const results: RefreshInvocationResult[] = [];
-  for (const body of sqsBodies(event)) results.push(await refreshInvocation(runtime, body, now));
+  for (const body of sqsBodies(event)) results.push(await refreshInvocation(runtime, body, now, okta));
   return results;
 }

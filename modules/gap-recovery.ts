@@ -2,18 +2,14 @@
  * Gap recovery in AWS (handlers/recovery.ts does the work): when the Okta log stream goes silent, the missing window
  * is read back from the System Log API into the lake, and the hourly detections re-run the hours it filled.
  *
- * - The Okta API credentials: a Secrets Manager secret `<prefix>/okta-api`, encrypted with the lake key, created
- *   WITHOUT a value (the plan never holds one); the user puts `{"apiToken": "..."}` or
- *   `{"clientId", "privateKey", "keyId", "scopes"}` with `aws secretsmanager put-secret-value`.
- * - The api-events Firehose stream `<prefix>-okta-api-events`: the same Parquet conversion through the same Glue
- *   table as the partner stream, but partitioned by each event's `published` (dynamic partitioning, modules/firehose.ts),
- *   with the shortest buffer (60 s) so recovered events land fast.
+ * - The Okta API credentials and the api-events stream it writes through: `OktaApiAccess` (okta-api-access.ts),
+ *   shared with refresh-user.
  * - The function `<prefix>-recover-gap`, started by: a rule on the default bus matching the okta-silent alarm's
  *   state change to ALARM (retries, and the function's on-failure queue as DLQ); the hourly check schedule (the
  *   stack adds it to its RunSchedules); its own recovery queue (FIFO, one message group, one message per
  *   invocation: jobs and their continuations, one at a time).
  * - The re-run queue (standard SQS), one message per recovered hour, read by the hourly detections one at a time.
- *   Its messages wait `rerunDelaySeconds` (the api stream's buffer, times 1.5 for Firehose's multi-stage buffering
+ *   Its messages wait the api stream's delivery time (its buffer, times 1.5 for Firehose's multi-stage buffering
  *   with dynamic partitioning, plus landing slack) so the recovered Parquet files are there when the hour re-runs.
  * - Alarms (through the watchdog): the function's errors, its on-failure queue, both dead-letter queues, and records
  *   the api stream could not convert.
@@ -27,14 +23,13 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target/index.js';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping/index.js';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission/index.js';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { FIREHOSE_LANDING_SLACK_SECONDS } from '../config/schema.ts';
+import type { OktaApiAccess } from './okta-api-access.ts';
 import { HANDLER_ENV, RECOVERY_ENV } from '../handlers/env.ts';
 import { lakePaths } from '../lake/layout.ts';
 import { okta_events } from '../schema/index.ts';
 import type { LakeWorkgroup } from './athena.ts';
 import type { DeployEnv } from './deploy-env.ts';
-import { EventsDeliveryStream } from './firehose.ts';
 import type { LakeCatalog } from './glue-catalog.ts';
 import type { Grantable } from './iam.ts';
 import type { LakeKey } from './kms.ts';
@@ -45,16 +40,10 @@ import { terraformLiteral } from './literal.ts';
 import { EncryptedQueue } from './queue.ts';
 import type { Watchdog } from './watchdog.ts';
 
-/** The api-events stream's buffer: Firehose's minimum for S3 (dynamic partitioning has no zero buffering). */
-export const API_BUFFERING_INTERVAL_SECONDS = 60;
 /** Receives of a recovery job or a re-run before it goes to its dead-letter queue. */
 export const RECOVERY_MAX_RECEIVES = 3;
 /** The function's timeout: Lambda's maximum; a longer recovery continues from its checkpoint. */
 export const RECOVER_GAP_TIMEOUT_SECONDS = 900;
-
-/** Seconds before recovered events are in S3: 1.5 buffer intervals (multi-stage buffering) plus the landing slack. */
-export const rerunDelaySeconds = (apiBufferingIntervalSeconds: number): number =>
-  Math.min(900, Math.ceil(1.5 * apiBufferingIntervalSeconds) + FIREHOSE_LANDING_SLACK_SECONDS);
 
 /** The EventBridge pattern of the okta-silent alarm going to ALARM (`CloudWatch Alarm State Change` on the default bus). */
 export const silenceAlarmPattern = (alarmName: string) => ({
@@ -76,9 +65,9 @@ export interface GapRecoveryProps {
   readonly watchdog: Watchdog;
   /** The hourly detections: they read the re-run queue. */
   readonly hourlyDetections: LakeFunction;
+  /** The Okta API credentials and the api-events stream. */
+  readonly oktaApi: OktaApiAccess;
   readonly okta: {
-    /** `https://<orgName>.<baseUrl>` */
-    readonly orgUrl: string;
     readonly eventSourceName: string;
     readonly logStreamName: string;
   };
@@ -88,17 +77,11 @@ export interface GapRecoveryProps {
   readonly partnerBufferingIntervalSeconds: number;
   /** Variables every function gets (Powertools). @default none */
   readonly baseEnvironment?: Readonly<Record<string, string>>;
-  /** The api-events stream's buffer interval (60-900). @default API_BUFFERING_INTERVAL_SECONDS */
-  readonly apiBufferingIntervalSeconds?: number;
-  /** Days the function's and the stream's logs are kept. @default 30 */
+  /** Days the function's logs are kept. @default 30 */
   readonly logRetentionDays?: number;
-  /** Delete the secret at once on destroy instead of after a 7-day recovery window. @default false */
-  readonly forceDestroy?: boolean;
 }
 
 export class GapRecovery extends Construct {
-  readonly secret: SecretsmanagerSecret;
-  readonly apiStream: EventsDeliveryStream;
   readonly function: LakeFunction;
   /** Recovery jobs and their continuations (FIFO, one message group). */
   readonly queue: EncryptedQueue;
@@ -110,36 +93,11 @@ export class GapRecovery extends Construct {
   readonly alarmRule: CloudwatchEventRule;
   /** Seconds a re-run message waits. */
   readonly rerunDelaySeconds: number;
-  private readonly key: LakeKey;
 
   constructor(scope: Construct, id: string, props: GapRecoveryProps) {
     super(scope, id);
-    this.key = props.key;
     const prefix = props.namePrefix;
-    const apiInterval = props.apiBufferingIntervalSeconds ?? API_BUFFERING_INTERVAL_SECONDS;
-    this.rerunDelaySeconds = rerunDelaySeconds(apiInterval);
-
-    this.secret = new SecretsmanagerSecret(this, 'okta-api-secret', {
-      name: `${prefix}/okta-api`,
-      description:
-        'Okta API credentials for gap recovery: {"apiToken": "..."} or {"clientId": "...", "privateKey": "...", "keyId": "...", "scopes": "okta.logs.read okta.logStreams.read"}. ' +
-        'Put the value with aws secretsmanager put-secret-value; the plan holds none.',
-      kmsKeyId: props.key.arn,
-      recoveryWindowInDays: props.forceDestroy ? 0 : 7,
-    });
-
-    this.apiStream = new EventsDeliveryStream(this, 'api-events', {
-      env: props.env,
-      name: `${prefix}-okta-api-events`,
-      bucket: props.bucket,
-      key: props.key,
-      catalog: props.catalog,
-      tableName: okta_events.name,
-      partitioning: 'published',
-      bufferingIntervalSeconds: apiInterval,
-      bufferingSizeMb: 64,
-      logRetentionDays: props.logRetentionDays,
-    });
+    this.rerunDelaySeconds = props.oktaApi.deliverySeconds;
 
     const functionName = `${prefix}-recover-gap`;
     // Queues first: the function's environment names them; the function's timeout sets their visibility.
@@ -167,12 +125,9 @@ export class GapRecovery extends Construct {
       [HANDLER_ENV.workgroup]: props.workgroup.name,
       [HANDLER_ENV.database]: props.catalog.name,
       [HANDLER_ENV.bucket]: props.bucket.name,
-      [RECOVERY_ENV.oktaSecretArn]: this.secret.arn,
-      [RECOVERY_ENV.oktaOrgUrl]: props.okta.orgUrl,
+      ...props.oktaApi.environment,
       [RECOVERY_ENV.eventSourceName]: props.okta.eventSourceName,
       [RECOVERY_ENV.logStreamName]: terraformLiteral(props.okta.logStreamName),
-      [RECOVERY_ENV.apiStreamName]: this.apiStream.name,
-      [RECOVERY_ENV.apiStreamDelaySeconds]: String(this.rerunDelaySeconds),
       [RECOVERY_ENV.recoveryQueueUrl]: this.queue.queue.url,
       [RECOVERY_ENV.rerunQueueUrl]: this.rerunQueue.queue.url,
       [RECOVERY_ENV.opsTopicArn]: props.watchdog.topic.arn,
@@ -197,8 +152,8 @@ export class GapRecovery extends Construct {
     props.workgroup.grantQuery(fn);
     props.catalog.grantRead(fn, [okta_events.name]);
     props.bucket.grant(fn, 'read', [lakePaths.events]);
-    this.grantPutApiEvents(fn);
-    this.grantReadOktaCredentials(fn);
+    props.oktaApi.grantPutEvents(fn);
+    props.oktaApi.grantReadCredentials(fn);
     this.queue.grantSendMessages(fn);
     this.queue.grantConsumeMessages(fn);
     this.rerunQueue.grantSendMessages(fn);
@@ -250,17 +205,6 @@ export class GapRecovery extends Construct {
     props.watchdog.watchQueue(`${fn.node.id}-failures`, fn.failureQueue);
     props.watchdog.watchQueue('recover-gap-dlq', this.deadLetters);
     props.watchdog.watchQueue('hourly-reruns-dlq', this.rerunDeadLetters);
-    props.watchdog.watchConversions('firehose-api-failed-conversion', this.apiStream);
-  }
-
-  /** Read the Okta API credentials: GetSecretValue on this secret only, and the key it is encrypted with. */
-  grantReadOktaCredentials(grantee: Grantable): void {
-    grantee.addToPolicy({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: this.secret.arn });
-    this.key.grantEncryptDecrypt(grantee);
-  }
-
-  /** Write events read from the Okta API into the lake: PutRecordBatch on the api-events stream only (ingest/firehose-sink.ts). */
-  grantPutApiEvents(grantee: Grantable): void {
-    grantee.addToPolicy({ Effect: 'Allow', Action: 'firehose:PutRecordBatch', Resource: this.apiStream.arn });
+    props.watchdog.watchConversions('firehose-api-failed-conversion', props.oktaApi.apiStream);
   }
 }

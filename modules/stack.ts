@@ -26,6 +26,7 @@ import { terraformLiteral } from './literal.ts';
 import { bundleHandlers, LambdaBundle, REPO_ROOT } from './lambda/bundle.ts';
 import { LakeFunction } from './lambda/function.ts';
 import { InvestigationQueries, loadInvestigations } from './named-queries.ts';
+import { OktaApiAccess } from './okta-api-access.ts';
 import { OktaLogStream } from './okta-log-stream.ts';
 import { PartnerEventRouting } from './partner-bus.ts';
 import { LakeProviders } from './providers.ts';
@@ -85,6 +86,8 @@ export class OktaLogLakeStack extends TerraformStack {
   readonly schedules: RunSchedules;
   readonly watchdog: Watchdog;
   readonly gapRecovery: GapRecovery;
+  /** The Okta API credentials and the api-events stream (gap recovery, refresh-user). */
+  readonly oktaApi: OktaApiAccess;
   readonly bundles: Readonly<Record<HandlerName, LambdaBundle>>;
 
   constructor(scope: Construct, id: string, props: OktaLogLakeStackProps) {
@@ -170,6 +173,17 @@ export class OktaLogLakeStack extends TerraformStack {
       emails: config.notifications.findingEmails,
     });
 
+    this.oktaApi = new OktaApiAccess(this, 'okta-api', {
+      env,
+      namePrefix: prefix,
+      key: this.key,
+      bucket: this.bucket,
+      catalog: this.catalog,
+      orgUrl: `https://${config.okta.orgName}.${config.okta.baseUrl}`,
+      logRetentionDays: config.retentionDays.logs,
+      forceDestroy: config.lake.forceDestroy,
+    });
+
     const entries = props.handlerEntries ?? HANDLER_ENTRIES;
     const bundleDir = props.bundleDir ?? join(REPO_ROOT, 'dist', 'lambda');
     const environment: Record<string, string> = {
@@ -226,7 +240,8 @@ export class OktaLogLakeStack extends TerraformStack {
         description: spec.description,
         bundle: bundles[name],
         key: this.key,
-        environment,
+        // refresh-user fetches the user's newest events from Okta first, when the secret has a value.
+        environment: name === 'refreshUser' ? { ...environment, ...this.oktaApi.environment } : environment,
         timeoutSeconds: spec.timeout,
         memoryMb: 512,
         logRetentionDays: config.retentionDays.logs,
@@ -238,6 +253,10 @@ export class OktaLogLakeStack extends TerraformStack {
       this.bucket.grant(fn, 'read', [lakePaths.events]);
       this.bucket.grant(fn, 'read-write', [lakePaths.findings, lakePaths.activity, lakePaths.notified]);
       this.findingsOut.grantNotify(fn);
+      if (name === 'refreshUser') {
+        this.oktaApi.grantReadCredentials(fn);
+        this.oktaApi.grantPutEvents(fn);
+      }
       functions[name] = fn;
     }
     this.findingsOut.escalateUserFindingsTo(functions.refreshUser);
@@ -270,8 +289,8 @@ export class OktaLogLakeStack extends TerraformStack {
       bundle: bundles.recoverGap,
       watchdog: this.watchdog,
       hourlyDetections: functions.hourlyDetections,
+      oktaApi: this.oktaApi,
       okta: {
-        orgUrl: `https://${config.okta.orgName}.${config.okta.baseUrl}`,
         eventSourceName: config.okta.eventSourceName,
         logStreamName: config.okta.logStreamName,
       },
@@ -279,7 +298,6 @@ export class OktaLogLakeStack extends TerraformStack {
       partnerBufferingIntervalSeconds: config.firehose.bufferingIntervalSeconds,
       baseEnvironment: { POWERTOOLS_SERVICE_NAME, LOG_LEVEL: 'INFO' },
       logRetentionDays: config.retentionDays.logs,
-      forceDestroy: config.lake.forceDestroy,
     });
     functions.recoverGap = this.gapRecovery.function;
     this.bundles = bundles;
@@ -326,7 +344,7 @@ export class OktaLogLakeStack extends TerraformStack {
     for (const [name, fn] of Object.entries(functions)) out(`function_${fn.node.id.replaceAll('-', '_')}`, fn.name, `Lambda ${name}`);
     out('findings_topic', this.findingsOut.topic.arn, 'SNS topic for findings');
     out('ops_topic', this.watchdog.topic.arn, 'SNS topic for watchdog alarms and gap recovery reports');
-    out('okta_api_secret', this.gapRecovery.secret.arn, 'Secrets Manager secret for the Okta API credentials of gap recovery (put its value with aws secretsmanager put-secret-value)');
-    out('api_events_stream', this.gapRecovery.apiStream.name, 'Firehose delivery stream of events read back from the Okta API');
+    out('okta_api_secret', this.oktaApi.secret.arn, 'Secrets Manager secret for the Okta API credentials of gap recovery and refresh-user (put its value with aws secretsmanager put-secret-value)');
+    out('api_events_stream', this.oktaApi.apiStream.name, 'Firehose delivery stream of events read back from the Okta API');
   }
 }

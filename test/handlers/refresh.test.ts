@@ -1,4 +1,9 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { FirehoseClient, PutRecordBatchCommand, type PutRecordBatchCommandInput } from '@aws-sdk/client-firehose';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { refreshOkta } from '../../handlers/refresh-okta.ts';
+import { sampleEvent, STAND_IN_API_TOKEN, startOktaStandIn, type OktaStandIn } from '../support/okta-stand-in/index.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { refreshRunName } from '../../core/refresh-user.ts';
 import { compileNamedParams } from '../../core/sql-params.ts';
@@ -6,7 +11,7 @@ import { readSql } from '../../core/sql-files.ts';
 import { FINDING_EVENT } from '../../handlers/env.ts';
 import { REFRESH_RUN_PREFIX, refreshEntry, refreshInvocation, refreshRequest } from '../../handlers/refresh.ts';
 import { createRuntime, readHandlerConfig } from '../../handlers/runtime.ts';
-import { recordingSleep, type StartedQuery } from './support/fake-aws.ts';
+import { recordingSleep, type Outcome, type StartedQuery } from './support/fake-aws.ts';
 import { bruteForceFinding, detectionFolder, FakeFindingsLake, insertedPartition, isInsert, type StoredFinding } from './support/fake-lake.ts';
 import { silentLog } from './support/log.ts';
 
@@ -49,10 +54,12 @@ afterEach(() => {
   lake = undefined;
 });
 
-function setup(known = true) {
+function setup(known = true, extra?: (q: StartedQuery) => Outcome | undefined) {
   lake = new FakeFindingsLake({
     detect: () => [newCountry()],
     other: (q: StartedQuery) => {
+      const answered = extra?.(q);
+      if (answered) return answered;
       if (q.sql === RESOLVE_SQL) {
         return {
           columns: [{ name: 'user_id', type: 'varchar' }, { name: 'login', type: 'varchar' }, { name: 'last_seen', type: 'timestamp' }],
@@ -133,7 +140,16 @@ describe('refresh-user handler', () => {
     );
 
     const run = refreshRunName('00u1a2b3c4d5e6f7g8h9');
-    expect(result).toEqual({ refreshed: true, user: 'alice@example.com', day: '2026-11-25', found: true, run, findings: 1, notified: ['nc-alice'] });
+    expect(result).toEqual({
+      refreshed: true,
+      user: 'alice@example.com',
+      day: '2026-11-25',
+      found: true,
+      run,
+      findings: 1,
+      notified: ['nc-alice'],
+      okta: { lakeOnly: 'no Okta API access configured for this function: the refresh used the lake only' },
+    });
     expect(aws.queries[0]!.sql).toBe(RESOLVE_SQL);
     expect(aws.queries[0]!.params).toContain("'alice@example.com'");
     expect(insertedPartition(aws.queries.filter(isInsert)[0]!, ['dt', 'run'])).toEqual(['2026-11-25', run]);
@@ -199,5 +215,64 @@ describe('refresh-user handler', () => {
     const { runtime } = setup(false);
 
     expect(await refreshEntry(runtime, { user: 'nobody@example.com' }, NOW)).toMatchObject({ refreshed: true, found: false });
+  });
+});
+
+describe('refresh-user with the Okta API (in AWS)', () => {
+  const NEWEST_SQL = compileNamedParams(readSql('core/sql/newest-hour-of-day.sql')).text;
+  const USER_ID = '00u1a2b3c4d5e6f7g8h9';
+  const oktaEvent = (i: number, at: string) => ({ ...sampleEvent(i, Date.parse(at)), actor: { id: USER_ID, type: 'User', alternateId: 'alice@example.com', displayName: 'Alice' } });
+  let standIn: OktaStandIn | undefined;
+  const secrets = mockClient(SecretsManagerClient);
+  const firehose = mockClient(FirehoseClient);
+  afterEach(async () => {
+    await standIn?.close();
+    standIn = undefined;
+    secrets.reset();
+    firehose.reset();
+  });
+
+  /** The lake's newest hour of the day is 04; Okta holds two of alice's events of that hour, not yet in the lake. */
+  async function withOkta(secretValue: string | undefined) {
+    // The newest-hour query, its day written in as a literal.
+    const base = setup(true, (q) => (q.sql.startsWith(NEWEST_SQL.split('\n', 1)[0]!) ? { columns: [{ name: 'newest', type: 'varchar' }], rows: [['2026-11-25-04']] } : undefined));
+    const answer = base.lake.aws;
+    standIn = await startOktaStandIn({ events: [oktaEvent(1, '2026-11-25T04:10:00Z'), oktaEvent(2, '2026-11-25T04:20:00Z'), sampleEvent(3, Date.parse('2026-11-25T04:21:00Z'))] });
+    if (secretValue === undefined) secrets.on(GetSecretValueCommand).rejects(Object.assign(new Error('no value'), { name: 'ResourceNotFoundException' }));
+    else secrets.on(GetSecretValueCommand).resolves({ SecretString: secretValue });
+    const put: string[] = [];
+    firehose.on(PutRecordBatchCommand).callsFake((input: PutRecordBatchCommandInput) => {
+      for (const r of input.Records ?? []) put.push(JSON.parse(Buffer.from(r.Data as Uint8Array).toString('utf8')).uuid);
+      // Firehose delivers the batch to S3 under its published hour.
+      answer.objects.set('okta/events/dt=2026-11-25/hour=04/api-events-1.parquet', []);
+      answer.modifiedAt.set('okta/events/dt=2026-11-25/hour=04/api-events-1.parquet', NOW());
+      return { FailedPutCount: 0, RequestResponses: (input.Records ?? []).map((_, i) => ({ RecordId: `r${i}` })) };
+    });
+    const okta = refreshOkta(
+      { secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:okta-lake/okta-api', orgUrl: new URL(standIn.url), apiStreamName: 'okta-lake-okta-api-events', deliverySeconds: 90, bucket: ENV.OKTA_LAKE_BUCKET },
+      base.log,
+      { clients: { secrets: new SecretsManagerClient({ region: 'eu-west-1' }), firehose: new FirehoseClient({ region: 'eu-west-1' }), s3: answer.s3 }, sleep: recordingSleep().sleep, now: NOW, okta: { random: () => 0 } },
+    );
+    return { ...base, okta, put };
+  }
+
+  it("fetches the user's events since the lake's newest hour into the api-events stream, waits for them to land, then rebuilds the day", async () => {
+    const { runtime, okta, put } = await withOkta(JSON.stringify({ apiToken: STAND_IN_API_TOKEN }));
+
+    const result = await refreshInvocation(runtime, { user: 'alice@example.com' }, NOW, okta);
+
+    expect(result).toMatchObject({ refreshed: true, found: true, okta: { since: '2026-11-25T04:00:00.000Z', events: 2, written: 2, notYetReadable: [] } });
+    expect(put.sort()).toEqual([oktaEvent(1, '2026-11-25T04:10:00Z').uuid, oktaEvent(2, '2026-11-25T04:20:00Z').uuid].sort());
+    expect(standIn!.requests.filter((r) => r.path === '/api/v1/logs').map((r) => r.query.get('filter'))).toEqual([`actor.id eq "${USER_ID}" or target.id eq "${USER_ID}"`]);
+  });
+
+  it('works on the lake alone, and says why, while the secret has no value', async () => {
+    const { runtime, okta, put } = await withOkta(undefined);
+
+    const result = await refreshInvocation(runtime, { user: 'alice@example.com' }, NOW, okta);
+
+    expect(result).toMatchObject({ refreshed: true, found: true, okta: { lakeOnly: expect.stringMatching(/has no value yet: the refresh used the lake only/) } });
+    expect(put).toEqual([]);
+    expect(standIn!.requestCount()).toBe(0);
   });
 });

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HANDLER_ENV, RECOVERY_ENV } from '../../handlers/env.ts';
 import { readRecoveryConfig } from '../../handlers/recovery-runtime.ts';
-import { API_BUFFERING_INTERVAL_SECONDS, rerunDelaySeconds } from '../../modules/gap-recovery.ts';
+import { API_BUFFERING_INTERVAL_SECONDS, apiDeliverySeconds as rerunDelaySeconds } from '../../modules/okta-api-access.ts';
 import type { Plan } from '../../modules/policy/plan.ts';
 import { all, nameIs, one, parsed, ref, synthStack, TEST_CONFIG, type Found } from './helpers.ts';
 

@@ -2,7 +2,7 @@
  * Synth assertions for every point of issue 3, on one synthesis of the whole stack from TEST_CONFIG.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FINDING_EVENT, HANDLER_ENV } from '../../handlers/env.ts';
+import { FINDING_EVENT, HANDLER_ENV, RECOVERY_ENV } from '../../handlers/env.ts';
 import { REFRESH_RUN_PREFIX as HANDLER_REFRESH_PREFIX } from '../../handlers/refresh.ts';
 import { lakePaths } from '../../lake/layout.ts';
 import { REFRESH_RUN_PREFIX } from '../../modules/findings.ts';
@@ -396,7 +396,9 @@ describe('6. Lambdas', () => {
   it.each(ids)('gives %s every handler environment variable, the thresholds and the Powertools settings', (id) => {
     const vars = (fn(id).attrs.environment as { variables: Record<string, string> }).variables;
 
-    expect(Object.keys(vars).sort()).toEqual([...Object.values(HANDLER_ENV), 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME'].sort());
+    // refresh-user also reaches Okta: the secret, the org and the api-events stream.
+    const okta = id === 'refresh-user' ? [RECOVERY_ENV.oktaSecretArn, RECOVERY_ENV.oktaOrgUrl, RECOVERY_ENV.apiStreamName, RECOVERY_ENV.apiStreamDelaySeconds] : [];
+    expect(Object.keys(vars).sort()).toEqual([...Object.values(HANDLER_ENV), ...okta, 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME'].sort());
     expect(vars[HANDLER_ENV.workgroup]).toBe(ref(one(plan, 'aws_athena_workgroup'), 'name'));
     expect(vars[HANDLER_ENV.database]).toBe(ref(one(plan, 'aws_glue_catalog_database'), 'name'));
     expect(vars[HANDLER_ENV.bucket]).toBe(ref(one(plan, 'aws_s3_bucket'), 'bucket'));

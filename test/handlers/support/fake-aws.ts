@@ -64,6 +64,8 @@ export class FakeAws {
   readonly queries: StartedQuery[] = [];
   /** Objects in the bucket: key -> the rows an INSERT wrote there (for the read-back). */
   readonly objects = new Map<string, readonly (readonly (string | null)[])[]>();
+  /** When an object was written, where a test cares (ListObjectsV2's LastModified). @default the epoch */
+  readonly modifiedAt = new Map<string, Date>();
   /** Every S3, Athena, SNS and EventBridge call, `Service.Operation`, in order. */
   readonly calls: string[] = [];
   /** Rows per GetQueryResults page (the header counts on the first page). */
@@ -135,7 +137,7 @@ export class FakeAws {
       const page = keys.slice(0, this.listPageSize);
       const truncated = keys.length > this.listPageSize;
       return {
-        Contents: page.map((Key) => ({ Key })),
+        Contents: page.map((Key) => ({ Key, LastModified: this.modifiedAt.get(Key) ?? new Date(0) })),
         KeyCount: page.length,
         IsTruncated: truncated,
         NextContinuationToken: truncated ? page[page.length - 1] : undefined,
