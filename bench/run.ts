@@ -6,6 +6,9 @@
  *   (b) one hourly run (every hourly detection) on a lake holding 30 days / on a lake holding only the last day,
  *       for the same final hour (median of several runs; target <= 1.3: cost must not grow with history)
  *   (c) Parquet bytes / raw NDJSON bytes of the ingested events (target <= 0.15)
+ *   (d) a 90-day backfill of 200,000 events from the stand-in Okta (a real HTTP server on 127.0.0.1, 20 requests a
+ *       second, a 429 and a 500 on the way): events/s, and a check that every event landed exactly once
+ *   (e) each Lambda bundle: its size, and its module load time in a fresh Node process (the cold start's init)
  *
  * Inputs come from the demo generator (30 days of Acme Robotics, attacks on the last day), written under
  * bench/.work/ (gitignored, cleared on every run). Environment: BENCH_DAYS, BENCH_USERS, BENCH_REPEATS.
@@ -16,8 +19,16 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { buildOrg } from '../demo/org.ts';
 import { DEFAULT_SEED, writeDay, writeHistory } from '../demo/generate.ts';
-import { lakePaths, type Hour } from '../lake/layout.ts';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { backfill } from '../lake/backfill.ts';
+import { lakePaths, type Hour } from '../schema/layout.ts';
 import { LocalLake } from '../lake/local-lake.ts';
+import { bundleHandlers } from '../modules/lambda/bundle.ts';
+import { HANDLER_ENTRIES } from '../modules/stack.ts';
+import { apiTokenCredentials, OktaClient } from '../okta-api/index.ts';
+import { generatedEvents, STAND_IN_API_TOKEN, startOktaStandIn } from '../test/support/okta-stand-in/index.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const WORK = resolve(here, '.work');
@@ -186,9 +197,68 @@ async function main(): Promise<void> {
   }
   log('');
 
+  await backfillBench(verdicts);
+  bundleBench();
+
   log('Results');
   for (const v of verdicts) log(`  ${v.pass ? 'PASS' : 'MISS'}  ${v.name.padEnd(48)} ${fmt(v.ratio, 3).padStart(7)}  (target ${v.target}; ${v.detail})`);
   log(`bench finished in ${fmt((Date.now() - started) / 1000, 1)} s`);
+}
+
+/** (d) A 90-day backfill of 200,000 events from the stand-in Okta: throughput, and every event exactly once. */
+async function backfillBench(verdicts: Verdict[]): Promise<void> {
+  log('(d) backfill from the Okta API (stand-in on 127.0.0.1, 20 requests/s, a 429 and a 500 on the way)');
+  const count = 200_000;
+  const end = Date.now() - 3_600_000;
+  const start = end - 89 * 86_400_000;
+  const standIn = await startOktaStandIn({ events: generatedEvents({ count, start, stepMs: Math.floor((end - start) / count), detail: 'minimal' }), rateLimit: { limit: 20 } });
+  standIn.inject({ on: { path: '/api/v1/logs', nth: 50 }, action: { kind: 'rate-limited' } });
+  standIn.inject({ on: { path: '/api/v1/logs', nth: 120 }, action: { kind: 'server-error' } });
+  const client = new OktaClient({ orgUrl: standIn.url, credentials: apiTokenCredentials(STAND_IN_API_TOKEN) });
+  const dir = join(WORK, 'lake-backfill');
+  const lake = await LocalLake.open(dir, { catalog: [] });
+  try {
+    const run = await timed(() => backfill({ lake, client, since: new Date(start - 60_000), until: new Date(end + 60_000) }));
+    const [row] = await lake.engine.select('select count(*) as n, count(distinct lower(uuid)) as u from okta_events', []);
+    const once = Number(row!.n) === count && Number(row!.u) === count;
+    const kept = once && standIn.violations === 0;
+    log(`    ${fmt(run.value.events)} events in ${fmt(run.value.pages)} pages, ${fmt(run.seconds, 1)} s = ${fmt(run.value.events / run.seconds)} events/s`);
+    log(`    ${client.stats.requests} requests, ${client.stats.retries} retried, ${client.stats.rateLimitWaits} rate-limit waits, ${standIn.violations} rate-limit violations`);
+    log(`    lake: ${fmt(Number(row!.n))} rows, ${fmt(Number(row!.u))} distinct uuids: ${once ? 'every event exactly once' : 'NOT every event exactly once'}`);
+    verdicts.push({ name: '(d) backfill: each event once, limit kept', ratio: kept ? 1 : 0, target: '= 1', pass: kept, detail: `${fmt(run.value.events / run.seconds)} events/s` });
+  } finally {
+    lake.close();
+    await standIn.close();
+  }
+  log('');
+}
+
+/** (e) Each Lambda bundle's size and its module load time in a fresh Node process (median of 5). */
+function bundleBench(): void {
+  log('(e) Lambda bundles (esbuild, minified, AWS SDK inside): size and module load time (the init of a cold start)');
+  const out = join(tmpdir(), `okta-lake-bench-bundles-${process.pid}`);
+  const entries = {
+    'hourly-detections': HANDLER_ENTRIES.hourlyDetections,
+    'daily-snapshot': HANDLER_ENTRIES.dailySnapshot,
+    'refresh-user': HANDLER_ENTRIES.refreshUser,
+    'recover-gap': HANDLER_ENTRIES.recoverGap,
+  };
+  const built = bundleHandlers({ entries, outDir: out });
+  for (const [id, bundle] of Object.entries(built)) {
+    const file = join(bundle.dir, 'index.mjs');
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const code = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now() - t);`;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, LAMBDA_TASK_ROOT: bundle.dir, AWS_REGION: 'us-east-1' },
+      });
+      times.push(Number(r.stdout.trim()));
+    }
+    log(`    ${id.padEnd(18)} ${fmt(bundle.codeBytes)} bytes; module load median ${fmt(median(times), 0)} ms of ${times.map((t) => fmt(t, 0)).join(', ')}`);
+  }
+  rmSync(out, { recursive: true, force: true });
+  log('');
 }
 
 /**

@@ -8,7 +8,7 @@
  * `okta/events/dt=.../hour=.../`), so the check opens no file and costs the same on a year of history.
  */
 import type { DuckDbEngine } from '../engines/duckdb/engine.ts';
-import { hourLabel, hourStart, type Hour } from '../lake/layout.ts';
+import { hourLabel, hourStart, type Hour } from '../schema/layout.ts';
 import { okta_events } from '../schema/index.ts';
 import { UsageError } from './usage-error.ts';
 

@@ -16,7 +16,7 @@
  * | each threshold     | the configured value, or the default from `detection.yaml`                              |
  */
 import type { QueryEngine, ResultRow } from '../engines/query-engine.ts';
-import { addDays, parseDay } from '../lake/layout.ts';
+import { addDays, parseDay } from '../schema/layout.ts';
 import { activity as activityTable } from '../schema/activity.ts';
 import type { Detection, ThresholdValue } from './catalog.ts';
 import { runDetections, type DetectionRunResult, type DetectionWindow, type RunContext } from './detection-run.ts';

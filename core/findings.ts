@@ -62,6 +62,12 @@ export function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
+/**
+ * EventBridge `source` and `detail-type` of the finding events the notifier puts on the bus (and the escalation
+ * rule and refresh-user match).
+ */
+export const FINDING_EVENT = { source: 'okta-log-lake', detailType: 'Okta Detection Finding' } as const;
+
 /** A finding as `detect --json` prints it and the EventBridge finding event carries it. */
 export function findingJson(f: Finding) {
   return {

@@ -5,7 +5,7 @@
  * reports what it finds for the run hour's window; re-running an hour replaces that hour's findings
  * partition with the same finding ids.
  */
-import { addHours, hourStart, type Hour } from '../lake/layout.ts';
+import { addHours, hourStart, type Hour } from '../schema/layout.ts';
 import { runDetections, type DetectionRunResult, type RunContext } from './detection-run.ts';
 import { SqlLiteral } from '../engines/sql-values.ts';
 import { sqlTimestamp, thresholdLiterals } from './sql-params.ts';

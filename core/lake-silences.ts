@@ -17,7 +17,7 @@
  */
 import type { QueryEngine } from '../engines/query-engine.ts';
 import { SqlLiteral } from '../engines/sql-values.ts';
-import { dayOf, parseIsoInstant } from '../lake/layout.ts';
+import { dayOf, parseIsoInstant } from '../schema/layout.ts';
 import { boundSql } from './sql-files.ts';
 
 /** How far back the lake is searched for the start of a silence. */

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { QueryEngine } from '../engines/query-engine.ts';
-import { addDays } from '../lake/layout.ts';
+import { addDays } from '../schema/layout.ts';
 import { notified } from '../schema/notified.ts';
 import type { Finding } from './findings.ts';
 import { SqlLiteral } from '../engines/sql-values.ts';

@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { QueryEngine } from '../engines/query-engine.ts';
-import { addDays, dayOf, parseDay } from '../lake/layout.ts';
+import { addDays, dayOf, parseDay } from '../schema/layout.ts';
 import { readActivity, runDailyChecks, writeActivity, type UserActivity } from './daily.ts';
 import type { RunContext } from './detection-run.ts';
 import type { Finding } from './findings.ts';

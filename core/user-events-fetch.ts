@@ -7,7 +7,7 @@
 import type { QueryEngine } from '../engines/query-engine.ts';
 import { SqlLiteral } from '../engines/sql-values.ts';
 import type { EventSink } from '../ingest/event-sink.ts';
-import { addDays } from '../lake/layout.ts';
+import { addDays } from '../schema/layout.ts';
 import { OktaApiError, type OktaClient } from '../okta-api/index.ts';
 import { boundSql } from './sql-files.ts';
 import { pullSystemLog } from './system-log-pull.ts';

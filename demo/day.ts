@@ -4,7 +4,7 @@
  * public `generateDay` lives here so that both the single-day writer (`generate.ts`) and the history
  * writer (`history.ts`) build a day the same way.
  */
-import { addDays, parseDay } from '../lake/layout.ts';
+import { addDays, parseDay } from '../schema/layout.ts';
 import { buildOrg, type Org } from './org.ts';
 import { Rng } from './prng.ts';
 import { dayStartMs, HOUR } from './clock.ts';

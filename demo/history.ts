@@ -4,7 +4,7 @@
  * `generateDay` gives for it, the history and the single days agree line for line.
  */
 import { createWriteStream } from 'node:fs';
-import { addDays, parseDay } from '../lake/layout.ts';
+import { addDays, parseDay } from '../schema/layout.ts';
 import { buildOrg } from './org.ts';
 import { DEFAULT_SEED, generateDay } from './day.ts';
 import type { DeliveryStats } from './delivery.ts';

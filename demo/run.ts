@@ -10,7 +10,7 @@ import { UsageError } from '../cli/usage-error.ts';
 import { assetRoot } from '../core/assets.ts';
 import type { Finding } from '../core/findings.ts';
 import type { ResultRow } from '../engines/query-engine.ts';
-import { addDays, dayOf, lakePaths, parseDay, type Hour } from '../lake/layout.ts';
+import { addDays, dayOf, lakePaths, parseDay, type Hour } from '../schema/layout.ts';
 import { LocalLake } from '../lake/local-lake.ts';
 import { DEFAULT_SEED, writeDay, type PlantedAttack } from './generate.ts';
 

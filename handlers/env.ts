@@ -64,6 +64,3 @@ export interface RecoveryCheckInput extends ScheduledInput {
 export interface ScheduledInput {
   readonly scheduled_time: string;
 }
-
-/** EventBridge `source` and `detail-type` of the finding events the handlers put on the bus. */
-export const FINDING_EVENT = { source: 'okta-log-lake', detailType: 'Okta Detection Finding' } as const;

@@ -8,8 +8,9 @@
  * input the Scheduler sends, `{"scheduled_time": "<the hour after>"}`, so the same window logic runs exactly that
  * hour. A failed re-run throws, so the message is received again and, after its last receive, dead-lettered.
  */
+import { isSqsEvent, sqsJsonBodies } from './sqs-event.ts';
 import { runHourly } from '../core/hourly.ts';
-import { hourLabel } from '../lake/layout.ts';
+import { hourLabel } from '../schema/layout.ts';
 import { recordNotified } from '../core/notification-ledger.ts';
 import type { Runtime } from './runtime.ts';
 import { hourBefore, scheduledTime } from './schedule.ts';
@@ -46,29 +47,12 @@ export async function hourlyInvocation(runtime: Runtime, event: unknown, now: ()
   return { hour: hourLabel(hour), findings: result.findings.length, notified: fresh.map((f) => f.finding_id) };
 }
 
-/** An SQS event as a Lambda event source mapping delivers it. */
-interface SqsEventShape {
-  readonly Records: readonly { readonly eventSource?: unknown; readonly messageId?: unknown; readonly body?: unknown }[];
-}
-
-const isSqsEvent = (event: unknown): event is SqsEventShape =>
-  typeof event === 'object' &&
-  event !== null &&
-  Array.isArray((event as { Records?: unknown }).Records) &&
-  (event as SqsEventShape).Records.every((r) => typeof r === 'object' && r !== null && r.eventSource === 'aws:sqs');
-
 /** What the function's entry point runs: a Scheduler event, or an SQS event of the re-run queue (each record one hour, in order). */
 export async function hourlyEntry(runtime: Runtime, event: unknown, now: () => Date): Promise<HourlyInvocationResult | HourlyInvocationResult[]> {
   if (!isSqsEvent(event)) return hourlyInvocation(runtime, event, now);
   const results: HourlyInvocationResult[] = [];
-  for (const record of event.Records) {
-    let body: unknown;
-    try {
-      body = JSON.parse(String(record.body));
-    } catch (e) {
-      throw new Error(`hourly-detections: SQS message ${String(record.messageId)} is not JSON (${(e as Error).message})`);
-    }
-    runtime.log.info('hourly re-run requested', { message: record.messageId, scheduled_time: (body as { scheduled_time?: unknown })?.scheduled_time });
+  for (const { messageId, body } of sqsJsonBodies(event, 'hourly-detections')) {
+    runtime.log.info('hourly re-run requested', { message: messageId, scheduled_time: (body as { scheduled_time?: unknown })?.scheduled_time });
     results.push(await hourlyInvocation(runtime, body, now));
   }
   return results;

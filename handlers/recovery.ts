@@ -27,6 +27,7 @@
  * "API access not configured" (the secret has no value) is said once per alarm, never retried; the hourly check
  * stays quiet about it (the alarm already spoke).
  */
+import { isSqsEvent, sqsJsonBodies } from './sqs-event.ts';
 import { randomUUID } from 'node:crypto';
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
@@ -46,7 +47,7 @@ import {
 import { pullSystemLog, type PullProgress } from '../core/system-log-pull.ts';
 import type { QueryEngine } from '../engines/query-engine.ts';
 import { FirehoseEventSink } from '../ingest/firehose-sink.ts';
-import { hourLabel, hourOf, hourStart, parseHour, parseIsoInstant } from '../lake/layout.ts';
+import { hourLabel, hourOf, hourStart, parseHour, parseIsoInstant } from '../schema/layout.ts';
 import { listLogStreams, OktaApiError, OktaConfigError, OktaNetworkError, type OktaClient, type OktaCredentials } from '../okta-api/index.ts';
 import type { OktaAccess } from './okta-secret.ts';
 import type { HandlerLog } from './runtime.ts';
@@ -159,7 +160,7 @@ const EXPECTED =
 export async function recoverGapEntry(rt: RecoveryRuntime, event: unknown, context: RemainingTime, now: () => Date): Promise<RecoveryOutcome | RecoveryOutcome[]> {
   if (isSqsEvent(event)) {
     const out: RecoveryOutcome[] = [];
-    for (const record of event.Records) out.push(await processJob(rt, parseJob(record.body, record.messageId), context, now));
+    for (const { messageId, body } of sqsJsonBodies(event, 'recover-gap')) out.push(await processJob(rt, parseJob(body, messageId), context, now));
     return out;
   }
   if (isAlarmEvent(event)) {
@@ -476,16 +477,6 @@ export function manualWindow(input: { since?: unknown; until?: unknown }, now: D
   return { since: since.toISOString(), until: end.toISOString() };
 }
 
-interface SqsEventShape {
-  readonly Records: readonly { readonly eventSource?: unknown; readonly messageId?: unknown; readonly body?: unknown }[];
-}
-
-const isSqsEvent = (event: unknown): event is SqsEventShape =>
-  typeof event === 'object' &&
-  event !== null &&
-  Array.isArray((event as { Records?: unknown }).Records) &&
-  (event as SqsEventShape).Records.every((r) => typeof r === 'object' && r !== null && r.eventSource === 'aws:sqs');
-
 interface AlarmEventShape {
   readonly source: 'aws.cloudwatch';
   readonly 'detail-type': 'CloudWatch Alarm State Change';
@@ -500,15 +491,10 @@ const isAlarmEvent = (event: unknown): event is AlarmEventShape =>
   typeof (event as { detail?: unknown }).detail === 'object';
 
 /** A recovery queue message's body as a job; the error names the message. */
-export function parseJob(body: unknown, messageId: unknown): RecoveryJob {
-  let job: Partial<RecoveryJob>;
-  try {
-    job = JSON.parse(String(body)) as Partial<RecoveryJob>;
-  } catch (e) {
-    throw new Error(`recover-gap: SQS message ${String(messageId)} is not JSON (${(e as Error).message})`);
-  }
+export function parseJob(body: unknown, messageId: string): RecoveryJob {
+  const job = (typeof body === 'object' && body !== null ? body : {}) as Partial<RecoveryJob>;
   if (job.version !== 1 || typeof job.id !== 'string' || !Array.isArray(job.windows) || typeof job.current !== 'number' || !Array.isArray(job.hours)) {
-    throw new Error(`recover-gap: SQS message ${String(messageId)} is not a recovery job of version 1`);
+    throw new Error(`recover-gap: SQS message ${messageId} is not a recovery job of version 1`);
   }
   return job as RecoveryJob;
 }

@@ -16,9 +16,10 @@
  * only findings whose id the lake did not hold, and those ids hash (detection, user, day), so repeated
  * escalations of one user in a day notify each finding once.
  */
+import { isSqsEvent, sqsJsonBodies } from './sqs-event.ts';
 import { refreshUser, InvalidUserError } from '../core/refresh-user.ts';
-import { dayOf, parseIsoInstant } from '../lake/layout.ts';
-import { FINDING_EVENT } from './env.ts';
+import { dayOf, parseIsoInstant } from '../schema/layout.ts';
+import { FINDING_EVENT } from '../core/findings.ts';
 import { recordNotified } from '../core/notification-ledger.ts';
 import type { Runtime } from './runtime.ts';
 import type { RefreshOkta } from './refresh-okta.ts';
@@ -144,29 +145,6 @@ export async function refreshInvocation(runtime: Runtime, event: unknown, now: (
   };
 }
 
-/** An SQS event as a Lambda event source mapping delivers it. */
-interface SqsEventShape {
-  readonly Records: readonly { readonly eventSource?: unknown; readonly messageId?: unknown; readonly body?: unknown }[];
-}
-
-const isSqsEvent = (event: unknown): event is SqsEventShape =>
-  typeof event === 'object' &&
-  event !== null &&
-  Array.isArray((event as { Records?: unknown }).Records) &&
-  (event as SqsEventShape).Records.every((r) => typeof r === 'object' && r !== null && r.eventSource === 'aws:sqs');
-
-/** The finding events inside an SQS event (each record's body is one EventBridge event, as the rule put it). */
-export function sqsBodies(event: SqsEventShape): unknown[] {
-  return event.Records.map((record) => {
-    if (typeof record.body !== 'string') throw new Error(`refresh-user: SQS message ${String(record.messageId)} has no body`);
-    try {
-      return JSON.parse(record.body) as unknown;
-    } catch (e) {
-      throw new Error(`refresh-user: SQS message ${String(record.messageId)} is not JSON (${(e as Error).message})`);
-    }
-  });
-}
-
 /**
  * What the function's entry point runs: an SQS event from the escalation queue (one refresh per record, in
  * order; a failure throws, so the message is received again and, after its last receive, dead-lettered), or a
@@ -180,6 +158,7 @@ export async function refreshEntry(
 ): Promise<RefreshInvocationResult | RefreshInvocationResult[]> {
   if (!isSqsEvent(event)) return refreshInvocation(runtime, event, now, okta);
   const results: RefreshInvocationResult[] = [];
-  for (const body of sqsBodies(event)) results.push(await refreshInvocation(runtime, body, now, okta));
+  // Each record's body is one finding event, as the escalation rule put it on the queue.
+  for (const { body } of sqsJsonBodies(event, 'refresh-user')) results.push(await refreshInvocation(runtime, body, now, okta));
   return results;
 }

@@ -7,7 +7,7 @@
  *   once Firehose has flushed its buffers for it;
  * - the daily snapshot fires after midnight UTC for the day before the scheduled time's day.
  */
-import { addDays, dayOf, hourOf, hourStart, parseIsoInstant, type Hour } from '../lake/layout.ts';
+import { addDays, dayOf, hourOf, hourStart, parseIsoInstant, type Hour } from '../schema/layout.ts';
 import type { ScheduledInput } from './env.ts';
 
 /** The scheduled time of a Scheduler invocation; the error says what input was expected. */

@@ -3,7 +3,7 @@
  * EventBridge envelope as Log Streaming delivers it, or inside a Firehose error record as Firehose turned
  * it away) with its arrival time, or a rejection with a reason.
  */
-import { parseIsoInstant } from '../lake/layout.ts';
+import { parseIsoInstant } from '../schema/layout.ts';
 import { describeFirehoseError, firehoseErrorRecord, type FirehoseError } from './firehose-records.ts';
 
 interface FromFirehose {

@@ -14,7 +14,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDbEngine } from '../engines/duckdb/engine.ts';
-import { addDays } from '../lake/layout.ts';
+import { addDays } from '../schema/layout.ts';
 import { logEventColumns, okta_events } from '../schema/logevent.ts';
 import { duckdbColumnsLiteral } from '../schema/types.ts';
 

@@ -16,7 +16,7 @@ import { mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DuckDbEngine } from '../engines/duckdb/engine.ts';
-import { dayOf, hourOf, lakePaths, type Hour } from '../lake/layout.ts';
+import { dayOf, hourOf, lakePaths, type Hour } from '../schema/layout.ts';
 import { logEventColumns } from '../schema/logevent.ts';
 import { rowNormalizer } from '../schema/normalize.ts';
 import { classify, type Classified } from './classify.ts';

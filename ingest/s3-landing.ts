@@ -5,7 +5,7 @@
  * stream's delivery time, past which it goes on with what is there and says so.
  */
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { lakePaths } from '../lake/layout.ts';
+import { lakePaths } from '../schema/layout.ts';
 
 export interface LandingWait {
   readonly s3: S3Client;

@@ -4,12 +4,17 @@
  * LogEvent's arrival is its `published`: these events were never delivered, they did not arrive late).
  */
 import type { EventSink, SinkWrite } from '../ingest/event-sink.ts';
-import { hourLabel } from './layout.ts';
-import type { LocalLake } from './local-lake.ts';
+import type { IngestSummary } from '../ingest/ingest.ts';
+import { hourLabel } from '../schema/layout.ts';
+
+/** What the sink needs of the local lake (`LocalLake.ingestEvents`). */
+export interface EventIngest {
+  ingestEvents(events: readonly object[], source: string): Promise<IngestSummary>;
+}
 
 export class LocalEventSink implements EventSink {
   constructor(
-    private readonly lake: LocalLake,
+    private readonly lake: EventIngest,
     /** Recorded with every quarantined event, e.g. `okta-api https://acme.okta.com`. */
     private readonly source: string,
   ) {}

@@ -17,7 +17,7 @@ import { refreshUser, type RefreshUserResult } from '../core/refresh-user.ts';
 import { DuckDbEngine, type DuckDbEngineOptions } from '../engines/duckdb/engine.ts';
 import { ingest, ingestSources, type IngestOptions, type IngestSourcesOptions, type IngestSummary, type InputSource } from '../ingest/ingest.ts';
 import type { OktaClient } from '../okta-api/index.ts';
-import { addHours, dayOf, type Hour } from './layout.ts';
+import { addHours, dayOf, type Hour } from '../schema/layout.ts';
 import { LocalEventSink } from './local-event-sink.ts';
 
 export interface LocalLakeOptions extends DuckDbEngineOptions {

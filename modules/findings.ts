@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target/index.js';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping/index.js';
-import { FINDING_EVENT } from '../handlers/env.ts';
+import { FINDING_EVENT } from '../core/findings.ts';
 import { arn, type DeployEnv } from './deploy-env.ts';
 import type { Grantable } from './iam.ts';
 import type { LakeKey } from './kms.ts';

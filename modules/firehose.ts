@@ -37,7 +37,7 @@ import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
 import { CloudwatchLogStream } from '@cdktf/provider-aws/lib/cloudwatch-log-stream/index.js';
 import { KinesisFirehoseDeliveryStream } from '@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream/index.js';
-import { lakePaths } from '../lake/layout.ts';
+import { lakePaths } from '../schema/layout.ts';
 import type { DeployEnv } from './deploy-env.ts';
 import { ServiceRole, type Grantable } from './iam.ts';
 import type { LakeCatalog } from './glue-catalog.ts';

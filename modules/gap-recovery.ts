@@ -26,7 +26,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission/inde
 import { FIREHOSE_LANDING_SLACK_SECONDS } from '../config/schema.ts';
 import type { OktaApiAccess } from './okta-api-access.ts';
 import { HANDLER_ENV, RECOVERY_ENV } from '../handlers/env.ts';
-import { lakePaths } from '../lake/layout.ts';
+import { lakePaths } from '../schema/layout.ts';
 import { okta_events } from '../schema/index.ts';
 import type { LakeWorkgroup } from './athena.ts';
 import type { DeployEnv } from './deploy-env.ts';

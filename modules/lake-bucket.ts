@@ -1,6 +1,6 @@
 /**
  * The lake bucket: Parquet events, raw backups, Firehose errors, findings, activity and Athena results, each
- * under its own prefix (`lake/layout.ts`), with a lifecycle rule per prefix.
+ * under its own prefix (`schema/layout.ts`), with a lifecycle rule per prefix.
  *
  * Public access is blocked, ownership is enforced (no ACLs), every object is SSE-KMS with the lake key (and an
  * S3 bucket key, so KMS is called per bucket-key period rather than per object), versioning is on (a rerun that

@@ -11,7 +11,7 @@ import { ConfigError } from '../config/load.ts';
 import type { OktaLakeConfig } from '../config/schema.ts';
 import { detectionSettings, DetectionSettingsError, loadCatalog, type Detection } from '../core/catalog.ts';
 import { HANDLER_ENV, type RecoveryCheckInput } from '../handlers/env.ts';
-import { lakePaths } from '../lake/layout.ts';
+import { lakePaths } from '../schema/layout.ts';
 import { activity, findings, lakeTables, notified, okta_events } from '../schema/index.ts';
 import { lakeViews } from '../schema/views.ts';
 import { ATHENA_RESULTS_PREFIX, LakeWorkgroup } from './athena.ts';

@@ -9,8 +9,7 @@
  */
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { findingJson, type Finding } from '../core/findings.ts';
-import { FINDING_EVENT } from '../handlers/env.ts';
+import { FINDING_EVENT, findingJson, type Finding } from '../core/findings.ts';
 import type { Notifier } from './notifier.ts';
 
 export interface AwsNotifierOptions {

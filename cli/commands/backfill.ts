@@ -9,7 +9,7 @@ import cliProgress from 'cli-progress';
 import { historyLines, summarizeHistory } from '../../core/history.ts';
 import type { Finding } from '../../core/findings.ts';
 import { backfill, BackfillError, checkpointPath } from '../../lake/backfill.ts';
-import { parseHour } from '../../lake/layout.ts';
+import { parseHour } from '../../schema/layout.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
 import { OktaConfigError, SYSTEM_LOG_MAX_SINCE_DAYS, type OktaClientStats } from '../../okta-api/index.ts';
 import { oktaClientFromEnv } from '../okta-options.ts';

@@ -4,7 +4,7 @@
  * reported as a quiet day.
  */
 import { InvalidUserError } from '../../core/refresh-user.ts';
-import { parseDay } from '../../lake/layout.ts';
+import { parseDay } from '../../schema/layout.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
 import { EventCoverage } from '../lake-coverage.ts';
 import { detectionSettings, existingLakeDir } from '../lake-options.ts';

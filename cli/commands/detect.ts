@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../../core/findings.ts';
 import { compareFindings } from '../../core/findings.ts';
-import { hoursBetween, hourLabel, parseHour as parseLayoutHour, type Hour } from '../../lake/layout.ts';
+import { hoursBetween, hourLabel, parseHour as parseLayoutHour, type Hour } from '../../schema/layout.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
 import { EventCoverage, emptyHoursNotice } from '../lake-coverage.ts';
 import { detectionSettings, existingLakeDir } from '../lake-options.ts';

@@ -1,6 +1,6 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { LocalLake } from '../../lake/local-lake.ts';
-import { hourLabel } from '../../lake/layout.ts';
+import { hourLabel } from '../../schema/layout.ts';
 import type { IngestSummary } from '../../ingest/ingest.ts';
 import { describeFirehoseError } from '../../ingest/firehose-records.ts';
 import { looksLike, quoteHead } from '../../ingest/formats.ts';

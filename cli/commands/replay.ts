@@ -7,7 +7,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import cliProgress from 'cli-progress';
-import { hourLabel } from '../../lake/layout.ts';
+import { hourLabel } from '../../schema/layout.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
 import type { IngestSummary, InputSource } from '../../ingest/ingest.ts';
 import { folderSources, parseReplayLocation, ReplayLocationError, S3ReadError, type ReplayLocation } from '../../ingest/replay.ts';

@@ -18,7 +18,7 @@ import {
   type QueryExecution,
 } from '@aws-sdk/client-athena';
 import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client, type _Error as S3Error } from '@aws-sdk/client-s3';
-import { partitionPath } from '../../lake/layout.ts';
+import { partitionPath } from '../../schema/layout.ts';
 import { checkClearPartitions, type QueryEngine, type ResultRow, type ResultValue } from '../query-engine.ts';
 import { SqlLiteral, type SqlParam, type SqlQuery } from '../sql-values.ts';
 import { executionParameters, renderForAthena } from './execution-parameters.ts';

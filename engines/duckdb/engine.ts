@@ -12,7 +12,7 @@ import { paramValue, type SqlParam, type SqlQuery } from '../sql-values.ts';
 import { lakeTables, okta_events } from '../../schema/index.ts';
 import { lakeViews } from '../../schema/views.ts';
 import { duckdbType, quoteIdent, type TableDef } from '../../schema/types.ts';
-import { partitionPath } from '../../lake/layout.ts';
+import { partitionPath } from '../../schema/layout.ts';
 import { checkClearPartitions, type QueryEngine, type ResultRow, type ResultValue } from '../query-engine.ts';
 import { trinoToDuckDb } from './dialect.ts';
 import { toJsonRows, type JsonRow } from './json-rows.ts';

@@ -1,7 +1,7 @@
 /** What the local commands say about requested hours the lake holds no events for. */
 import { describe, expect, it } from 'vitest';
 import { emptyHoursNotice } from '../../cli/lake-coverage.ts';
-import { addHours, type Hour } from '../../lake/layout.ts';
+import { addHours, type Hour } from '../../schema/layout.ts';
 
 const start: Hour = { dt: '2026-11-24', hour: '22' };
 const hours = (...offsets: number[]) => offsets.map((n) => addHours(start, n));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import type { Io } from '../../cli/output.ts';
-import { addDays, dayOf } from '../../lake/layout.ts';
+import { addDays, dayOf } from '../../schema/layout.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
 import { sampleEvent, STAND_IN_API_TOKEN, startOktaStandIn, type OktaStandIn, type StandInLogEvent } from '../support/okta-stand-in/index.ts';
 

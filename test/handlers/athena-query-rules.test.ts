@@ -13,7 +13,7 @@ import { readSql } from '../../core/sql-files.ts';
 import { MAX_QUERY_BYTES } from '../../engines/athena/athena-engine.ts';
 import { countPlaceholders } from '../../engines/athena/execution-parameters.ts';
 import { dailyInvocation } from '../../handlers/daily.ts';
-import { FINDING_EVENT } from '../../handlers/env.ts';
+import { FINDING_EVENT } from '../../core/findings.ts';
 import { hourlyInvocation } from '../../handlers/hourly.ts';
 import { refreshEntry } from '../../handlers/refresh.ts';
 import { createRuntime, readHandlerConfig } from '../../handlers/runtime.ts';

@@ -6,7 +6,7 @@ import { AthenaQueryError, MAX_QUERY_BYTES } from '../../engines/athena/athena-e
 import { hourlyEntry, hourlyInvocation } from '../../handlers/hourly.ts';
 import { createRuntime, readHandlerConfig } from '../../handlers/runtime.ts';
 import { dayBefore, hourBefore, scheduledTime } from '../../handlers/schedule.ts';
-import { hourLabel } from '../../lake/layout.ts';
+import { hourLabel } from '../../schema/layout.ts';
 import { recordingSleep } from './support/fake-aws.ts';
 import { silentLog } from './support/log.ts';
 import { bruteForceFinding, detectionFolder, FakeFindingsLake, insertedPartition, isInsert, isLedgerInsert, NOTIFIED_SQL, READ_BACK_SQL, type FakeLakeOptions } from './support/fake-lake.ts';

@@ -9,7 +9,7 @@ import { hourlyEntry } from '../../handlers/hourly.ts';
 import { recoverGapEntry, STOP_MARGIN_MS, type RecoveryJob, type RecoveryOutcome } from '../../handlers/recovery.ts';
 import { createRecoveryRuntime, readRecoveryConfig } from '../../handlers/recovery-runtime.ts';
 import { createRuntime, readHandlerConfig } from '../../handlers/runtime.ts';
-import { hourLabel, hourOf } from '../../lake/layout.ts';
+import { hourLabel, hourOf } from '../../schema/layout.ts';
 import { sampleEvent, STAND_IN_API_TOKEN, startOktaStandIn, type OktaStandIn, type StandInLogEvent } from '../support/okta-stand-in/index.ts';
 import { recordingSleep } from './support/fake-aws.ts';
 import { bruteForceFinding, detectionFolder, FakeFindingsLake, type StoredFinding } from './support/fake-lake.ts';

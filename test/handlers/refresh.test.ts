@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { refreshRunName } from '../../core/refresh-user.ts';
 import { compileNamedParams } from '../../core/sql-params.ts';
 import { readSql } from '../../core/sql-files.ts';
-import { FINDING_EVENT } from '../../handlers/env.ts';
+import { FINDING_EVENT } from '../../core/findings.ts';
 import { REFRESH_RUN_PREFIX, refreshEntry, refreshInvocation, refreshRequest } from '../../handlers/refresh.ts';
 import { createRuntime, readHandlerConfig } from '../../handlers/runtime.ts';
 import { recordingSleep, type Outcome, type StartedQuery } from './support/fake-aws.ts';

@@ -2,9 +2,10 @@
  * Synth assertions for every point of issue 3, on one synthesis of the whole stack from TEST_CONFIG.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FINDING_EVENT, HANDLER_ENV, RECOVERY_ENV } from '../../handlers/env.ts';
+import { FINDING_EVENT } from '../../core/findings.ts';
+import { HANDLER_ENV, RECOVERY_ENV } from '../../handlers/env.ts';
 import { REFRESH_RUN_PREFIX as HANDLER_REFRESH_PREFIX } from '../../handlers/refresh.ts';
-import { lakePaths } from '../../lake/layout.ts';
+import { lakePaths } from '../../schema/layout.ts';
 import { REFRESH_RUN_PREFIX } from '../../modules/findings.ts';
 import type { Plan } from '../../modules/policy/plan.ts';
 import { HANDLER_ENTRIES } from '../../modules/stack.ts';

@@ -2,7 +2,7 @@
  * Where things live in a lake, on disk or under an S3 prefix: the same relative paths in both.
  * Partition directories are Hive style (`dt=YYYY-MM-DD/hour=HH/`), as Firehose writes them.
  */
-import { activity, findings, notified, okta_events } from '../schema/index.ts';
+import { activity, findings, notified, okta_events } from './index.ts';
 
 export const lakePaths = {
   events: okta_events.location,
