@@ -44,6 +44,16 @@ export interface WatchdogProps {
 
 type AlarmSettings = Omit<ConstructorParameters<typeof CloudwatchMetricAlarm>[2], 'alarmActions' | 'okActions' | 'namespace' | 'metricName' | 'dimensions'>;
 
+/** An alarm on a count: any at all within five minutes alarms; no data is nothing to count. */
+const ANY_IN_FIVE_MINUTES = {
+  statistic: 'Sum',
+  period: 300,
+  evaluationPeriods: 1,
+  threshold: 0,
+  comparisonOperator: 'GreaterThanThreshold',
+  treatMissingData: 'notBreaching',
+} as const;
+
 export class Watchdog extends Construct {
   readonly topic: EncryptedTopic;
   readonly alarms: CloudwatchMetricAlarm[] = [];
@@ -85,22 +95,12 @@ export class Watchdog extends Construct {
     alarm('okta-delivery-failed', 'ruleFailedInvocations', partnerRule, {
       alarmName: `${alarmPrefix}okta-delivery-failed`,
       alarmDescription: 'EventBridge gave up delivering Okta events to Firehose after its retries; they are in the okta-events DLQ. Fix the cause (Firehose, its role), then redrive the queue.',
-      statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
+      ...ANY_IN_FIVE_MINUTES,
     });
     alarm('okta-dlq-failed', 'ruleDeadLetterFailures', partnerRule, {
       alarmName: `${alarmPrefix}okta-events-lost`,
       alarmDescription: `Okta events failed delivery to Firehose AND could not be put in the DLQ (queue policy, KMS key, size): they are lost. Fix the DLQ, then read the missing window back from the Okta API: invoke ${props.namePrefix}-recover-gap with {"since": ..., "until": ...}.`,
-      statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
+      ...ANY_IN_FIVE_MINUTES,
     });
     const firehose = { DeliveryStreamName: props.deliveryStream.name };
     this.watchConversions('firehose-failed-conversion', props.deliveryStream);
@@ -137,12 +137,7 @@ export class Watchdog extends Construct {
     return this.alarm(`errors-${fn.node.id}`, 'lambdaErrors', { FunctionName: fn.name }, {
       alarmName: `${this.alarmPrefix}${fn.node.id}-errors`,
       alarmDescription: `The ${fn.node.id} function failed. Its log group has the error; failed runs also land in its on-failure queue.`,
-      statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
+      ...ANY_IN_FIVE_MINUTES,
     });
   }
 
@@ -166,12 +161,7 @@ export class Watchdog extends Construct {
     return this.alarm(id, 'firehoseFailedConversion', { DeliveryStreamName: stream.name }, {
       alarmName: `${this.alarmPrefix}${id}`,
       alarmDescription: `Firehose ${stream.partitioning === 'published' ? 'stream of events read back from the Okta API ' : ''}could not convert records to Parquet; they are under ${where}. Replay them with okta-lake replay once the cause is fixed.`,
-      statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
+      ...ANY_IN_FIVE_MINUTES,
     });
   }
 }

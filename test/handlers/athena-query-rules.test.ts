@@ -21,14 +21,8 @@ import { placeholdersOutsideWhere } from '../support/athena-rules.ts';
 import { FakeAws, recordingSleep, type StartedQuery } from './support/fake-aws.ts';
 import { bruteForceFinding, FakeFindingsLake, insertedPartition } from './support/fake-lake.ts';
 import { silentLog } from './support/log.ts';
+import { ENV } from './support/env.ts';
 
-const ENV = {
-  OKTA_LAKE_ATHENA_WORKGROUP: 'okta-lake',
-  OKTA_LAKE_GLUE_DATABASE: 'okta_lake',
-  OKTA_LAKE_BUCKET: 'okta-lake-123456789012',
-  OKTA_LAKE_FINDINGS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:okta-lake-findings',
-  OKTA_LAKE_FINDINGS_EVENT_BUS: 'default',
-};
 const USERS_SQL = compileNamedParams(readSql('snapshots/activity-users.sql')).text;
 const RESOLVE_SQL = compileNamedParams(readSql('snapshots/resolve-user.sql')).text;
 const CURRENT_SQL = compileNamedParams(readSql('snapshots/activity-current.sql')).text;

@@ -10,14 +10,8 @@ import { hourLabel } from '../../schema/layout.ts';
 import { recordingSleep } from './support/fake-aws.ts';
 import { silentLog } from './support/log.ts';
 import { bruteForceFinding, detectionFolder, FakeFindingsLake, insertedPartition, isInsert, isLedgerInsert, NOTIFIED_SQL, READ_BACK_SQL, type FakeLakeOptions } from './support/fake-lake.ts';
+import { ENV } from './support/env.ts';
 
-const ENV = {
-  OKTA_LAKE_ATHENA_WORKGROUP: 'okta-lake',
-  OKTA_LAKE_GLUE_DATABASE: 'okta_lake',
-  OKTA_LAKE_BUCKET: 'okta-lake-123456789012',
-  OKTA_LAKE_FINDINGS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:okta-lake-findings',
-  OKTA_LAKE_FINDINGS_EVENT_BUS: 'default',
-};
 
 const SCHEDULED = { scheduled_time: '2026-11-25T05:20:00Z' };
 const NOW = () => new Date('2026-11-25T05:20:07.512Z');

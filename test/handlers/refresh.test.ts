@@ -14,14 +14,8 @@ import { createRuntime, readHandlerConfig } from '../../handlers/runtime.ts';
 import { recordingSleep, type Outcome, type StartedQuery } from './support/fake-aws.ts';
 import { bruteForceFinding, detectionFolder, FakeFindingsLake, insertedPartition, isInsert, type StoredFinding } from './support/fake-lake.ts';
 import { silentLog } from './support/log.ts';
+import { ENV } from './support/env.ts';
 
-const ENV = {
-  OKTA_LAKE_ATHENA_WORKGROUP: 'okta-lake',
-  OKTA_LAKE_GLUE_DATABASE: 'okta_lake',
-  OKTA_LAKE_BUCKET: 'okta-lake-123456789012',
-  OKTA_LAKE_FINDINGS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:okta-lake-findings',
-  OKTA_LAKE_FINDINGS_EVENT_BUS: 'default',
-};
 const RESOLVE_SQL = compileNamedParams(readSql('snapshots/resolve-user.sql')).text;
 const CURRENT_SQL = compileNamedParams(readSql('snapshots/activity-current.sql')).text;
 const NOW = () => new Date('2026-11-25T04:31:00Z');

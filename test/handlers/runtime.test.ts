@@ -4,14 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configureCatalog, HandlerConfigError, once, readHandlerConfig } from '../../handlers/runtime.ts';
 import { bruteForceFinding, detectionFolder, FakeFindingsLake, insertedPartition, isInsert } from './support/fake-lake.ts';
+import { ENV } from './support/env.ts';
 
-const ENV = {
-  OKTA_LAKE_ATHENA_WORKGROUP: 'okta-lake',
-  OKTA_LAKE_GLUE_DATABASE: 'okta_lake',
-  OKTA_LAKE_BUCKET: 'okta-lake-123456789012',
-  OKTA_LAKE_FINDINGS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:okta-lake-findings',
-  OKTA_LAKE_FINDINGS_EVENT_BUS: 'default',
-};
 
 describe('handler configuration from the environment', () => {
   it('reads every variable of the contract', () => {
