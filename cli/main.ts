@@ -113,7 +113,9 @@ export function buildProgram(io: Io): Command {
     .command('show')
     .description("a detection's metadata and SQL")
     .argument('<id>', 'detection id')
-    .addOption(new Option('--athena', 'print the SQL with ? placeholders and the parameter order, for the Athena console'))
+    .addOption(new Option('--athena', 'print the SQL as the runs send it to Athena (values written in), for the Athena console'))
+    .addOption(new Option('--hour <YYYY-MM-DDTHH>', 'with --athena, for an hourly detection: the hour (default: the last full hour, UTC)'))
+    .addOption(new Option('--day <YYYY-MM-DD>', 'with --athena, for a daily detection: the day (default: yesterday, UTC)'))
     .addOption(json())
     .action((id: string, opts) => detectionsShowCommand(io, { id, ...opts }));
   detections

@@ -6,6 +6,7 @@
  * partition with the same finding ids.
  */
 import { addHours, hourStart, type Hour } from '../schema/layout.ts';
+import type { Detection, ThresholdValue } from './catalog.ts';
 import { runDetections, type DetectionRunResult, type RunContext } from './detection-run.ts';
 import { SqlLiteral } from '../engines/sql-values.ts';
 import { sqlTimestamp, thresholdLiterals } from './sql-params.ts';
@@ -27,6 +28,17 @@ export function scanParams(hour: Hour, lookbackHours: number): Record<string, Sq
   };
 }
 
+/** The parameters of one hourly detection's query for `hour`: its thresholds, the partitions it reads, the window. */
+export function hourlyParams(detection: Detection, thresholds: Readonly<Record<string, ThresholdValue>> | undefined, hour: Hour): Record<string, SqlLiteral> {
+  const start = hourStart(hour);
+  return {
+    ...thresholdLiterals(thresholds),
+    ...scanParams(hour, detection.lookback_hours),
+    window_start: SqlLiteral.timestamp(sqlTimestamp(start)),
+    window_end: SqlLiteral.timestamp(sqlTimestamp(new Date(start.getTime() + 3_600_000))),
+  };
+}
+
 export async function runHourly(input: HourlyRunInput): Promise<DetectionRunResult & { hour: Hour }> {
   const { hour } = input;
   const start = hourStart(hour);
@@ -40,12 +52,7 @@ export async function runHourly(input: HourlyRunInput): Promise<DetectionRunResu
     engine: input.engine,
     detections,
     window,
-    paramsFor: (d) => ({
-      ...thresholdLiterals(input.thresholds.get(d.id)),
-      ...scanParams(hour, d.lookback_hours),
-      window_start: SqlLiteral.timestamp(window.start),
-      window_end: SqlLiteral.timestamp(window.end),
-    }),
+    paramsFor: (d) => hourlyParams(d, input.thresholds.get(d.id), hour),
     now: input.now,
   });
   return { ...result, hour };

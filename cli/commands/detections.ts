@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { assetRoot } from '../../core/assets.ts';
 import { loadCatalog } from '../../core/catalog.ts';
 import { catalogMarkdown } from '../../core/catalog-doc.ts';
-import { compileNamedParams } from '../../core/sql-params.ts';
+import { dailyParams } from '../../core/daily.ts';
+import { hourlyParams } from '../../core/hourly.ts';
+import { bindNamedParams, compileNamedParams } from '../../core/sql-params.ts';
+import type { Detection } from '../../core/catalog.ts';
+import { renderForAthena } from '../../engines/athena/execution-parameters.ts';
+import { SqlLiteral } from '../../engines/sql-values.ts';
+import { addDays, dayOf, hourOf, parseDay, parseHour, type Hour } from '../../schema/layout.ts';
 import { table, type Io } from '../output.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -23,15 +29,43 @@ export function detectionsListCommand(io: Io, args: { json?: boolean }): void {
   for (const line of table(rows, { width: io.columns })) io.out(line);
 }
 
-export function detectionsShowCommand(io: Io, args: { id: string; athena?: boolean; json?: boolean }): void {
+/**
+ * A detection's query as the runs send it to Athena for one hour (hourly) or day (daily), the default thresholds
+ * and every value written in as a literal: it runs as it is in the Athena console, which takes `?` only in WHERE.
+ */
+export function athenaQuery(d: Detection, at: { hour?: string; day?: string }, now: Date): { sql: string; window: string } {
+  const compiled = compileNamedParams(d.sql);
+  const defaults = Object.fromEntries(Object.entries(d.thresholds).map(([n, t]) => [n, t.default]));
+  const guard = <T>(parse: () => T): T => {
+    try {
+      return parse();
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  };
+  if (d.cadence === 'hourly') {
+    if (at.day !== undefined) throw new UsageError(`${d.id} is an hourly detection: give --hour, not --day`);
+    const previous: Hour = hourOf(new Date(now.getTime() - 3_600_000));
+    const hour = at.hour === undefined ? previous : guard(() => parseHour(at.hour!, '--hour'));
+    const params = bindNamedParams(compiled, hourlyParams(d, defaults, hour), d.id);
+    return { sql: renderForAthena(compiled.text, params).text, window: `hour ${hour.dt}T${hour.hour}` };
+  }
+  if (at.hour !== undefined) throw new UsageError(`${d.id} is a daily detection: give --day, not --hour`);
+  const day = at.day === undefined ? addDays(dayOf(now), -1) : guard(() => parseDay(at.day!, '--day'));
+  // Every user: the null a daily run binds, written in.
+  const params = bindNamedParams(compiled, { ...dailyParams(d, defaults, day, null), user_id: SqlLiteral.null() }, d.id);
+  return { sql: renderForAthena(compiled.text, params).text, window: `day ${day}` };
+}
+
+export function detectionsShowCommand(io: Io, args: { id: string; athena?: boolean; json?: boolean; hour?: string; day?: string }): void {
   const d = catalog().find((x) => x.id === args.id);
   if (!d) throw new UsageError(`no detection "${args.id}" (run okta-lake detections list)`);
   if (args.json) {
     // Everything the text form shows, whatever --athena says: the metadata, the SQL as written (`:name`
-    // parameters) and the Athena form (`?` placeholders with the parameter names in order).
+    // parameters, and their names in order) and the Athena form for an hour or day (values written in).
     const { sql, dir: _dir, ...meta } = d;
-    const athena = compileNamedParams(sql);
-    io.out(JSON.stringify({ detection: { ...meta, sql, athena: { sql: athena.text, parameters: athena.names } } }));
+    const athena = athenaQuery(d, args, new Date());
+    io.out(JSON.stringify({ detection: { ...meta, sql, parameters: compileNamedParams(sql).names, athena } }));
     return;
   }
   io.out(`${d.id}: ${d.title}`);
@@ -51,9 +85,9 @@ export function detectionsShowCommand(io: Io, args: { id: string; athena?: boole
   for (const fp of d.false_positives) io.out(`  - ${fp}`);
   io.out('');
   if (args.athena) {
-    const compiled = compileNamedParams(d.sql);
-    io.out(`-- execution parameters, in order: ${compiled.names.join(', ')}`);
-    io.out(compiled.text.trimEnd());
+    const q = athenaQuery(d, args, new Date());
+    io.out(`-- ${d.id} for the ${q.window}, default thresholds, as the runs send it to Athena (paste it in the console)`);
+    io.out(q.sql.trimEnd());
   } else io.out(d.sql.trimEnd());
 }
 

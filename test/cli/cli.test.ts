@@ -12,6 +12,8 @@ import type { Io } from '../../cli/output.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
 import { okta_events } from '../../schema/index.ts';
 import { corpusPath } from '../support/corpus.ts';
+import { countPlaceholders } from '../../engines/athena/execution-parameters.ts';
+import { trinoParseError } from '../../engines/duckdb/dialect.ts';
 
 interface Captured extends Io {
   readonly stdout: string[];
@@ -158,9 +160,32 @@ describe('okta-lake detections', () => {
     expect(ids.length).toBeGreaterThanOrEqual(36);
   });
 
-  it('prints the Athena form of a query with its parameter order', async () => {
-    const r = await run('detections', 'show', 'okta-brute-force-user', '--athena');
-    expect(r.stdout.join('\n')).toContain('-- execution parameters, in order: scan_from_dt, scan_to_dt, scan_from, scan_to, min_failures');
+  it('prints the query as the hourly run sends it to Athena for an hour: values written in, runnable in the console', async () => {
+    const r = await run('detections', 'show', 'okta-brute-force-user', '--athena', '--hour', '2026-11-25T04');
+    const text = r.stdout.join('\n');
+    const sql = text.slice(text.indexOf('\n-- okta-brute-force-user for the hour 2026-11-25T04') + 1);
+
+    expect(r.code).toBe(0);
+    expect(sql).toContain("where dt between '2026-11-25' and '2026-11-25'");
+    expect(sql).toContain('having count(*) >= 20');
+    expect(countPlaceholders(sql)).toBe(0);
+    expect(trinoParseError(sql)).toBeUndefined();
+  });
+
+  it('prints a daily detection for a day, for every user', async () => {
+    const r = await run('detections', 'show', 'okta-new-country-for-user', '--athena', '--day', '2026-11-24');
+    const sql = r.stdout.slice(r.stdout.findIndex((l) => l.startsWith('-- okta-new-country-for-user for the day 2026-11-24'))).join('\n');
+
+    expect(r.code).toBe(0);
+    expect(countPlaceholders(sql)).toBe(0);
+    expect(sql).toContain('cast(NULL as varchar) is null');
+    expect(trinoParseError(sql)).toBeUndefined();
+  });
+
+  it('refuses --day for an hourly detection', async () => {
+    const r = await run('detections', 'show', 'okta-brute-force-user', '--athena', '--day', '2026-11-24');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual(['okta-lake: okta-brute-force-user is an hourly detection: give --hour, not --day']);
   });
 
   it('names an unknown detection', async () => {
@@ -266,8 +291,9 @@ describe('okta-lake detections show --json', () => {
     expect(detection).toMatchObject({ id: 'okta-brute-force-user', cadence: 'hourly', severity: 'MEDIUM' });
     expect(detection.thresholds.min_failures).toBeDefined();
     expect(detection.sql).toContain(':min_failures');
-    expect(detection.athena.parameters).toEqual(['scan_from_dt', 'scan_to_dt', 'scan_from', 'scan_to', 'min_failures']);
-    expect(detection.athena.sql).not.toContain(':min_failures');
+    expect(detection.parameters).toEqual(['scan_from_dt', 'scan_to_dt', 'scan_from', 'scan_to', 'min_failures']);
+    expect(detection.athena.sql).toContain('having count(*) >= 20');
+    expect(detection.athena.window).toMatch(/^hour \d{4}-\d{2}-\d{2}T\d{2}$/);
     expect(detection.dir).toBeUndefined();
   });
 });
