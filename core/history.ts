@@ -1,15 +1,10 @@
 /**
- * Findings about the past. Detections run over history (a backfill, a replay, a recovered outage) find things that
- * happened days ago: recorded like any finding, but announced as one summary rather than one message each, and
- * without the near-time escalation, which is about acting now. A window is historical when it ended more than
- * `HISTORY_AFTER_HOURS` before the run.
+ * Findings about the past. Detections run over history (what `okta-lake backfill --detect` does) find things that
+ * happened days or weeks ago: recorded like any finding (the findings table and the notification ledger), but
+ * announced as one summary rather than one message each, and without the near-time escalation, which is about
+ * acting now.
  */
 import { compareFindings, type Finding } from './findings.ts';
-
-/** How long after its end a window counts as history. @default 24 hours */
-export const HISTORY_AFTER_HOURS = 24;
-
-export const isHistorical = (windowEnd: Date, now: Date): boolean => now.getTime() - windowEnd.getTime() > HISTORY_AFTER_HOURS * 3_600_000;
 
 export interface HistorySummary {
   readonly findings: number;

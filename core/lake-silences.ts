@@ -56,6 +56,11 @@ export interface SilenceOptions {
   readonly landingLagSeconds: number;
   /** Okta reports our log stream not ACTIVE (or not there): the tail is missing however short it is. */
   readonly streamOff: boolean;
+  /**
+   * The okta-silent alarm fired: EventBridge itself saw no event for `silenceMinutes`, so the tail counts from
+   * there, without waiting for the landing lag as well. @default false
+   */
+  readonly alarmed?: boolean;
   /** @default LOOKBACK_HOURS */
   readonly lookbackHours?: number;
   /** @default RECENT_GAP_HOURS */
@@ -101,7 +106,7 @@ export function findSilences(buckets: readonly MinuteBucket[], options: SilenceO
     }
   }
   const newest = valid.at(-1)!;
-  const tailThreshold = options.streamOff ? 60_000 : silenceMs + options.landingLagSeconds * 1000;
+  const tailThreshold = options.streamOff ? 60_000 : options.alarmed ? silenceMs : silenceMs + options.landingLagSeconds * 1000;
   if (now - ms(newest.lastPublished) >= tailThreshold) windows.push({ since: newest.lastPublished, until, skipUuid: newest.lastUuid });
   return windows.slice(-MAX_WINDOWS);
 }

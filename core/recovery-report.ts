@@ -197,8 +197,8 @@ export function recoveryFailed(input: RecoveryFailedInput): OpsMessage {
       'Windows it was recovering (UTC):',
       ...input.windows.map((w) => `  ${w.since} to ${w.until}`),
       '',
-      'Once the cause is fixed, the next hourly check starts again from what the lake holds.',
-      ...(last ? ['Or recover the rest by hand:', `  ${manualRecovery(input.names, input.reachedPublished ?? input.windows[0]!.since, last.until)}`] : []),
+      'Once the cause is fixed, the next hourly check recovers the tail and any hole that ended in the last 3 hours by itself; an older window only by hand:',
+      ...(last ? [`  ${manualRecovery(input.names, input.reachedPublished ?? input.windows[0]!.since, last.until)}`] : []),
     ].join('\n'),
   };
 }

@@ -11,16 +11,13 @@
  * findings keep the ids of the daily run (detection, user, day), so the nightly run does not notify them again.
  */
 import { createHash } from 'node:crypto';
-import type { QueryEngine } from '../engines/query-engine.ts';
 import { addDays, dayOf, parseDay } from '../schema/layout.ts';
 import { readActivity, runDailyChecks, writeActivity, type UserActivity } from './daily.ts';
 import type { RunContext } from './detection-run.ts';
 import type { Finding } from './findings.ts';
 import { boundSql } from './sql-files.ts';
-import { fetchUserEvents, oktaUserId, type FetchedUserEvents, type OktaFetch } from './user-events-fetch.ts';
+import { fetchUserEvents, oktaUserId, USER_ID, type FetchedUserEvents, type OktaFetch } from './user-events-fetch.ts';
 
-/** An Okta user id: `00u` and letters or digits (Okta's are 20 characters long). */
-const USER_ID = /^00u[A-Za-z0-9]{1,37}$/;
 /**
  * A login in e-mail form (Okta's default login format): a local part of letters, digits and `. _ % + ' -`
  * (an apostrophe, as in o'brien@, is a real login character; the value is a parameter, never SQL text), `@`, and

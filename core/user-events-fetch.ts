@@ -1,15 +1,17 @@
 /**
  * What refresh-user fetches from Okta before it rebuilds a user's day: the user's System Log events (as actor or
- * as target) since the lake's newest hour of that day, written into the lake through the same sink as a backfill
- * (each uuid once). The lake is up to one Firehose buffer plus one hour behind Okta; this closes that gap for one
- * user, now.
+ * as target) since the lake's newest hour of that day, written into the lake through the same sink as a backfill.
+ * Events the lake holds already are left out first (the api-events Firehose stream cannot tell), so a refresh
+ * writes only what the lake lacks and waits for a delivery only when it wrote something. The lake is up to one
+ * Firehose buffer plus one hour behind Okta; this closes that gap for one user, now.
  */
 import type { QueryEngine } from '../engines/query-engine.ts';
 import { SqlLiteral } from '../engines/sql-values.ts';
 import type { EventSink } from '../ingest/event-sink.ts';
 import { addDays } from '../schema/layout.ts';
 import { OktaApiError, type OktaClient } from '../okta-api/index.ts';
-import { boundSql } from './sql-files.ts';
+import { compileNamedParams, bindNamedParams, type SqlParam } from './sql-params.ts';
+import { boundSql, readSql } from './sql-files.ts';
 import { pullSystemLog } from './system-log-pull.ts';
 
 /** The Okta API, and where what it returns goes. */
@@ -37,8 +39,32 @@ export interface FetchedUserEvents {
   readonly notYetReadable: readonly string[];
 }
 
-/** An Okta user id: the only value that goes into the filter, checked first. */
-const USER_ID = /^00u[A-Za-z0-9]{1,37}$/;
+/** An Okta user id: `00u` and letters or digits (Okta's are 20 characters long). The only value that goes into the filter. */
+export const USER_ID = /^00u[A-Za-z0-9]{1,37}$/;
+
+/** uuids asked about per query (bound values, in the WHERE clause). */
+const KNOWN_UUIDS_PER_QUERY = 500;
+
+/** `sink`, leaving out the events whose uuid okta_events holds in the days `fromDt` to `toDt`. */
+function leavingOutKnown(engine: QueryEngine, sink: EventSink, fromDt: string, toDt: string): EventSink {
+  return {
+    write: async (events) => {
+      const uuidOf = (e: object) => String((e as { uuid?: unknown }).uuid ?? '').toLowerCase();
+      const asked = [...new Set(events.map(uuidOf).filter((u) => u !== ''))];
+      const known = new Set<string>();
+      for (let i = 0; i < asked.length; i += KNOWN_UUIDS_PER_QUERY) {
+        const chunk = asked.slice(i, i + KNOWN_UUIDS_PER_QUERY);
+        const values: Record<string, SqlParam> = { from_dt: SqlLiteral.date(fromDt), to_dt: SqlLiteral.date(toDt) };
+        chunk.forEach((u, j) => (values[`uuid_${j}`] = u));
+        const q = compileNamedParams(readSql('core/sql/known-uuids.sql').replace('{{uuids}}', () => chunk.map((_, j) => `:uuid_${j}`).join(', ')));
+        for (const row of await engine.select(q.text, bindNamedParams(q, values, 'known-uuids'))) known.add(String(row.uuid));
+      }
+      const fresh = events.filter((e) => !known.has(uuidOf(e)));
+      const wrote = await sink.write(fresh);
+      return { ...wrote, duplicates: wrote.duplicates + (events.length - fresh.length) };
+    },
+  };
+}
 
 /** The Okta user id of a login, from the API (`GET /api/v1/users/{login}`); undefined when Okta has no such user. */
 export async function oktaUserId(client: OktaClient, login: string): Promise<{ id: string; login: string } | undefined> {
@@ -71,7 +97,9 @@ export async function fetchUserEvents(input: {
   const startedAt = input.now();
   const pulled = await pullSystemLog({
     client: input.fetch.client,
-    sink: input.fetch.sink,
+    // A copy the partner stream delivered may sit in the next day's arrival partitions.
+    sink: leavingOutKnown(input.engine, input.fetch.sink, addDays(input.day, -1), addDays(input.day, 1)),
+    batchEvents: 1000,
     start: { since, until, filter: `actor.id eq "${input.userId}" or target.id eq "${input.userId}"` },
   });
   const notYetReadable = pulled.written > 0 && input.fetch.settle ? await input.fetch.settle(pulled.hours, startedAt) : [];

@@ -50,6 +50,8 @@ export const RECOVERY_ENV = {
   silenceMinutes: 'OKTA_LAKE_SILENCE_MINUTES',
   /** Seconds a streamed event takes to land in the lake (the partner stream's buffer + slack). */
   landingLagSeconds: 'OKTA_LAKE_LANDING_LAG_SECONDS',
+  /** Minute past each hour the hourly detections run (config `schedules.hourlyMinute`): which hours a recovery re-runs. */
+  hourlyMinute: 'OKTA_LAKE_HOURLY_MINUTE',
 } as const;
 
 /** The hourly check's input from EventBridge Scheduler (modules/stack.ts). */

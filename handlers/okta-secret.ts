@@ -7,8 +7,9 @@
  * not configured" once instead of failing and retrying. A value credentialsFromSecretJson refuses is reported the
  * same way, with its message (which never quotes the value). Anything else (access denied, KMS) throws.
  *
- * Read once per container: `oktaAccessOnce` keeps configured credentials, and asks again while there are none, so a
- * value put after a cold start is used at the next invocation.
+ * Read once in a while: `oktaAccessOnce` keeps configured credentials for `CREDENTIALS_TTL_MS` (a rotated key or
+ * token is picked up by a warm container within that time), and asks again while there are none, so a value put
+ * after a cold start is used at the next invocation.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { credentialsFromSecretJson, OktaConfigError, type OktaCredentials } from '../okta-api/index.ts';
@@ -36,13 +37,16 @@ export async function readOktaAccess(secrets: SecretsManagerClient, secretArn: s
   }
 }
 
-/** `readOktaAccess`, remembered once it found credentials. */
-export function oktaAccessOnce(secrets: SecretsManagerClient, secretArn: string): () => Promise<OktaAccess> {
-  let found: OktaAccess | undefined;
+/** How long found credentials are kept before the secret is read again. @default 15 minutes */
+export const CREDENTIALS_TTL_MS = 15 * 60_000;
+
+/** `readOktaAccess`, remembered for `CREDENTIALS_TTL_MS` once it found credentials. */
+export function oktaAccessOnce(secrets: SecretsManagerClient, secretArn: string, now: () => number = Date.now): () => Promise<OktaAccess> {
+  let found: { access: OktaAccess; at: number } | undefined;
   return async () => {
-    if (found) return found;
+    if (found && now() - found.at < CREDENTIALS_TTL_MS) return found.access;
     const access = await readOktaAccess(secrets, secretArn);
-    if (access.kind === 'configured') found = access;
+    found = access.kind === 'configured' ? { access, at: now() } : undefined;
     return access;
   };
 }

@@ -10,8 +10,9 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { AthenaEngine } from '../engines/athena/athena-engine.ts';
-import { OktaClient, OktaConfigError, parseOrgUrl, type OktaClientOptions } from '../okta-api/index.ts';
+import { OktaClient, type OktaClientOptions } from '../okta-api/index.ts';
 import { HANDLER_ENV, RECOVERY_ENV } from './env.ts';
+import { readOktaApiConfig } from './okta-api-config.ts';
 import { oktaAccessOnce } from './okta-secret.ts';
 import type { RecoveryConfig, RecoveryRuntime } from './recovery.ts';
 import { HandlerConfigError, requiredVariable, type HandlerLog } from './runtime.ts';
@@ -36,29 +37,24 @@ function wholeNumber(env: Env, name: string, min: number, max: number, what: str
 /** Reads and validates the recover-gap function's environment. */
 export function readRecoveryConfig(env: Env): RecoveryHandlerConfig {
   const v = (key: keyof typeof RECOVERY_ENV, what: string) => requiredVariable(env, RECOVERY_ENV[key], what);
-  const orgUrl = v('oktaOrgUrl', 'the Okta org URL, e.g. https://acme.okta.com');
-  try {
-    parseOrgUrl(orgUrl, RECOVERY_ENV.oktaOrgUrl);
-  } catch (e) {
-    if (e instanceof OktaConfigError) throw new HandlerConfigError(e.message);
-    throw e;
-  }
+  const okta = readOktaApiConfig(env);
   return {
     workgroup: requiredVariable(env, HANDLER_ENV.workgroup, 'the Athena workgroup name'),
     database: requiredVariable(env, HANDLER_ENV.database, 'the Glue database name'),
     bucket: requiredVariable(env, HANDLER_ENV.bucket, 'the lake bucket name'),
-    secretArn: v('oktaSecretArn', 'the ARN of the Okta API secret'),
-    orgUrl,
+    secretArn: okta.secretArn,
+    orgUrl: okta.orgUrl.origin,
     eventSourceName: v('eventSourceName', "the log stream's event source name"),
     logStreamName: v('logStreamName', "the log stream's name in the Okta Admin Console"),
-    apiStreamName: v('apiStreamName', 'the api-events Firehose stream name'),
-    apiStreamDelaySeconds: wholeNumber(env, RECOVERY_ENV.apiStreamDelaySeconds, 0, 900, 'seconds before re-runs start'),
+    apiStreamName: okta.apiStreamName,
+    apiStreamDelaySeconds: okta.apiStreamDelaySeconds,
     recoveryQueueUrl: v('recoveryQueueUrl', 'the recovery queue URL'),
     rerunQueueUrl: v('rerunQueueUrl', 'the re-run queue URL'),
     opsTopicArn: v('opsTopicArn', 'the ops topic ARN'),
     silenceAlarmName: v('silenceAlarmName', 'the okta-silent alarm name'),
     silenceMinutes: wholeNumber(env, RECOVERY_ENV.silenceMinutes, 1, 1440, 'minutes without events that make a silence'),
     landingLagSeconds: wholeNumber(env, RECOVERY_ENV.landingLagSeconds, 0, 3600, 'seconds a streamed event takes to land in the lake'),
+    hourlyMinute: wholeNumber(env, RECOVERY_ENV.hourlyMinute, 0, 59, 'the minute the hourly detections run'),
     functionName: env.AWS_LAMBDA_FUNCTION_NAME?.trim() || 'recover-gap',
   };
 }

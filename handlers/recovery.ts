@@ -28,7 +28,7 @@
  * stays quiet about it (the alarm already spoke).
  */
 import { isSqsEvent, sqsJsonBodies } from './sqs-event.ts';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -47,10 +47,11 @@ import {
 import { pullSystemLog, type PullProgress } from '../core/system-log-pull.ts';
 import type { QueryEngine } from '../engines/query-engine.ts';
 import { FirehoseEventSink } from '../ingest/firehose-sink.ts';
-import { hourLabel, hourOf, hourStart, parseHour, parseIsoInstant } from '../schema/layout.ts';
+import { hourLabel, hourStart, parseHour, parseIsoInstant } from '../schema/layout.ts';
 import { listLogStreams, OktaApiError, OktaConfigError, OktaNetworkError, type OktaClient, type OktaCredentials } from '../okta-api/index.ts';
 import type { OktaAccess } from './okta-secret.ts';
 import type { HandlerLog } from './runtime.ts';
+import { hourBefore } from './schedule.ts';
 
 /** The recovery queue's one message group: jobs run one at a time, in order. */
 export const RECOVERY_MESSAGE_GROUP = 'recover-gap';
@@ -79,6 +80,8 @@ export interface RecoveryConfig {
   readonly silenceAlarmName: string;
   readonly silenceMinutes: number;
   readonly landingLagSeconds: number;
+  /** Minute past each hour the hourly detections run for the hour before (config `schedules.hourlyMinute`). */
+  readonly hourlyMinute: number;
   /** This function's name (Lambda sets AWS_LAMBDA_FUNCTION_NAME), for the by-hand command in messages. */
   readonly functionName: string;
 }
@@ -203,6 +206,7 @@ export async function requestRecovery(rt: RecoveryRuntime, trigger: RecoveryTrig
       silenceMinutes: config.silenceMinutes,
       landingLagSeconds: config.landingLagSeconds,
       streamOff: streamIsOff(stream),
+      alarmed: trigger === 'alarm',
     }));
   }
   log.info('recovery decision', { trigger, stream: stream.state, newest, windows });
@@ -227,7 +231,9 @@ export async function requestRecovery(rt: RecoveryRuntime, trigger: RecoveryTrig
     invocations: 0,
     failures: 0,
   };
-  await sendJob(rt, job, manual ? `manual-${id}` : START_DEDUPLICATION_ID);
+  // Two starts of the same windows within SQS's 5-minute deduplication interval (the alarm and the check at once)
+  // are one; a start of other windows is not dropped.
+  await sendJob(rt, job, manual ? `manual-${id}` : `${START_DEDUPLICATION_ID}-${createHash('sha256').update(JSON.stringify(windows)).digest('hex').slice(0, 32)}`);
   log.info('recovery queued', { job: id, trigger, windows: windows.length });
   return { action: 'queued', job };
 }
@@ -318,12 +324,13 @@ export async function processJob(rt: RecoveryRuntime, job: RecoveryJob, context:
 
 async function complete(rt: RecoveryRuntime, job: RecoveryJob, client: OktaClient, now: () => Date): Promise<RecoveryOutcome> {
   const { config, log } = rt;
-  // The current hour's scheduled run is still to come and will read what was recovered; earlier hours run again.
-  const currentHour = hourLabel(hourOf(now()));
-  const rerunHours = job.hours.filter((h) => h < currentHour);
+  // Hours whose scheduled run is still to come (the current hour, and the one before it until its run at
+  // `hourlyMinute`) will read what was recovered by themselves; earlier hours run again.
+  const lastScheduled = hourLabel(hourBefore(new Date(now().getTime() - config.hourlyMinute * 60_000)));
+  const rerunHours = job.hours.filter((h) => h <= lastScheduled);
   let rerunError: string | undefined;
   try {
-    await sendReruns(rt, rerunHours);
+    await sendReruns(rt, job.id, [...rerunHours].sort());
   } catch (e) {
     rerunError = describeError(e);
     log.error('could not queue the hourly re-runs', { job: job.id, hours: rerunHours, error: rerunError });
@@ -357,13 +364,21 @@ async function complete(rt: RecoveryRuntime, job: RecoveryJob, client: OktaClien
 /** The body of a re-run message: the scheduled time of the hourly run that covers `hour`. */
 export const rerunBody = (hour: string): string => JSON.stringify({ scheduled_time: new Date(hourStart(parseHour(hour)).getTime() + 3_600_000).toISOString() });
 
-async function sendReruns(rt: RecoveryRuntime, hours: readonly string[]): Promise<void> {
+/** The re-run queue's one message group: the hourly detections re-run one hour at a time, oldest first. */
+export const RERUN_MESSAGE_GROUP = 'hourly-reruns';
+
+async function sendReruns(rt: RecoveryRuntime, jobId: string, hours: readonly string[]): Promise<void> {
   for (let i = 0; i < hours.length; i += SQS_BATCH) {
     const batch = hours.slice(i, i + SQS_BATCH);
     const out = await rt.sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: rt.config.rerunQueueUrl,
-        Entries: batch.map((h) => ({ Id: h.replace(/[^A-Za-z0-9_-]/g, '_'), MessageBody: rerunBody(h) })),
+        Entries: batch.map((h) => ({
+          Id: h.replace(/[^A-Za-z0-9_-]/g, '_'),
+          MessageBody: rerunBody(h),
+          MessageGroupId: RERUN_MESSAGE_GROUP,
+          MessageDeduplicationId: `${jobId}-${h}`,
+        })),
       }),
     );
     if (out.Failed && out.Failed.length > 0) {

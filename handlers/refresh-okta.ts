@@ -12,43 +12,21 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { OktaFetch } from '../core/user-events-fetch.ts';
 import { FirehoseEventSink } from '../ingest/firehose-sink.ts';
 import { waitForLanding } from '../ingest/s3-landing.ts';
-import { OktaClient, OktaConfigError, parseOrgUrl, type OktaClientOptions } from '../okta-api/index.ts';
-import { HANDLER_ENV, RECOVERY_ENV } from './env.ts';
+import { OktaClient, type OktaClientOptions } from '../okta-api/index.ts';
+import { HANDLER_ENV } from './env.ts';
+import { readOktaApiConfig, type OktaApiConfig } from './okta-api-config.ts';
 import { oktaAccessOnce } from './okta-secret.ts';
-import { HandlerConfigError, requiredVariable, type HandlerLog } from './runtime.ts';
+import { requiredVariable, type HandlerLog } from './runtime.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export interface RefreshOktaConfig {
-  readonly secretArn: string;
-  readonly orgUrl: URL;
-  readonly apiStreamName: string;
-  /** Seconds the api-events stream takes to deliver: how long a refresh waits for what it fetched. */
-  readonly deliverySeconds: number;
+/** The Okta part of refresh-user's environment (the stack sets all of it), and the bucket it watches for landing. */
+export interface RefreshOktaConfig extends OktaApiConfig {
   readonly bucket: string;
 }
 
-/** The Okta part of refresh-user's environment (the stack sets all of it). */
 export function readRefreshOktaConfig(env: Env): RefreshOktaConfig {
-  const v = (key: keyof typeof RECOVERY_ENV, what: string) => requiredVariable(env, RECOVERY_ENV[key], what);
-  let orgUrl: URL;
-  try {
-    orgUrl = parseOrgUrl(v('oktaOrgUrl', 'the Okta org URL, e.g. https://acme.okta.com'), RECOVERY_ENV.oktaOrgUrl);
-  } catch (e) {
-    if (e instanceof OktaConfigError) throw new HandlerConfigError(`environment variable ${e.message}`);
-    throw e;
-  }
-  const delay = Number(v('apiStreamDelaySeconds', "the api-events stream's delivery time in seconds"));
-  if (!Number.isInteger(delay) || delay < 1 || delay > 900) {
-    throw new HandlerConfigError(`environment variable ${RECOVERY_ENV.apiStreamDelaySeconds} must be a whole number of seconds from 1 to 900`);
-  }
-  return {
-    secretArn: v('oktaSecretArn', 'the ARN of the Okta API secret'),
-    orgUrl,
-    apiStreamName: v('apiStreamName', 'the api-events Firehose stream name'),
-    deliverySeconds: delay,
-    bucket: requiredVariable(env, HANDLER_ENV.bucket, 'the lake bucket name'),
-  };
+  return { ...readOktaApiConfig(env), bucket: requiredVariable(env, HANDLER_ENV.bucket, 'the lake bucket name') };
 }
 
 export interface RefreshOktaClients {
@@ -75,13 +53,16 @@ export function refreshOkta(
     const found = await access();
     if (found.kind === 'not-configured') return { reason: `the Okta API secret ${config.secretArn} has no value yet: the refresh used the lake only` };
     if (found.kind === 'invalid') return { reason: `the Okta API secret ${config.secretArn} is not usable (${found.problem}): the refresh used the lake only` };
-    client ??= new OktaClient({ userAgent: 'okta-log-lake refresh-user', onEvent: (e) => log.info('okta api', { ...e }), ...options.okta, orgUrl: config.orgUrl, credentials: found.credentials });
+    // A new client when the credentials changed (the secret is read again now and then: a rotated key).
+    if (client?.credentials !== found.credentials) {
+      client = new OktaClient({ userAgent: 'okta-log-lake refresh-user', onEvent: (e) => log.info('okta api', { ...e }), ...options.okta, orgUrl: config.orgUrl, credentials: found.credentials });
+    }
     return {
       fetch: {
         client,
         sink,
         settle: (hours, since) =>
-          waitForLanding({ s3: clients.s3, bucket: config.bucket, hours, since, timeoutMs: config.deliverySeconds * 1000, sleep, now }),
+          waitForLanding({ s3: clients.s3, bucket: config.bucket, hours, since, objectNamePrefix: config.apiStreamName, timeoutMs: config.apiStreamDelaySeconds * 1000, sleep, now }),
       },
     };
   };

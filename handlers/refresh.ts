@@ -23,7 +23,7 @@ import { FINDING_EVENT } from '../core/findings.ts';
 import { recordNotified } from '../core/notification-ledger.ts';
 import type { Runtime } from './runtime.ts';
 import type { RefreshOkta } from './refresh-okta.ts';
-import type { FetchedUserEvents } from '../core/user-events-fetch.ts';
+import type { FetchedUserEvents, OktaFetch } from '../core/user-events-fetch.ts';
 
 /** The run name prefix of refresh runs: their findings do not escalate again. */
 export const REFRESH_RUN_PREFIX = 'refresh-';
@@ -97,9 +97,9 @@ export async function refreshInvocation(runtime: Runtime, event: unknown, now: (
   // The user's newest events from Okta first, when the stack gave this function API access and the secret has a value.
   const access = okta ? await okta() : { reason: 'no Okta API access configured for this function: the refresh used the lake only' };
   if (!access.fetch) runtime.log.info('refresh without the Okta API', { reason: access.reason });
-  let result;
-  try {
-    result = await refreshUser({
+  let lakeOnly = access.fetch ? undefined : access.reason;
+  const refresh = (fetch: OktaFetch | undefined) =>
+    refreshUser({
       engine: runtime.engine,
       catalog: runtime.catalog,
       thresholds: runtime.thresholds,
@@ -107,8 +107,20 @@ export async function refreshInvocation(runtime: Runtime, event: unknown, now: (
       user: request.user,
       now,
       ...(request.day === undefined ? {} : { day: request.day }),
-      ...(access.fetch ? { fetch: access.fetch } : {}),
+      ...(fetch ? { fetch } : {}),
     });
+  let result;
+  try {
+    try {
+      result = await refresh(access.fetch);
+    } catch (e) {
+      // Okta or the api-events stream failing must not cost the refresh (nor hold the escalation queue with
+      // retries): the lake still answers. An invalid user is not Okta's fault: handled below.
+      if (!access.fetch || e instanceof InvalidUserError) throw e;
+      lakeOnly = `fetching from Okta failed (${(e as Error).message}): the refresh used the lake only`;
+      runtime.log.warn('refresh without the Okta API', { user: request.user, reason: lakeOnly });
+      result = await refresh(undefined);
+    }
   } catch (e) {
     // A user id a finding carries that is not a valid login will not become valid on a retry: say so loudly
     // and acknowledge the event. A direct caller gets the error.
@@ -141,7 +153,7 @@ export async function refreshInvocation(runtime: Runtime, event: unknown, now: (
     run: result.run,
     findings: result.findings.length,
     notified: fresh.map((f) => f.finding_id),
-    okta: result.fetched ?? { lakeOnly: access.fetch ? 'Okta does not know the user' : access.reason },
+    okta: result.fetched ?? { lakeOnly: lakeOnly ?? 'Okta does not know the user' },
   };
 }
 

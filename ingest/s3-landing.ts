@@ -12,6 +12,11 @@ export interface LandingWait {
   readonly bucket: string;
   /** Hours written, `YYYY-MM-DDTHH`. */
   readonly hours: readonly string[];
+  /**
+   * How the writer's objects are named: Firehose names each `<stream name>-<version>-<timestamp>-<uuid>`, so only
+   * the api-events stream's own objects count, not the partner stream's files of the same hour.
+   */
+  readonly objectNamePrefix: string;
   /** When the first record was put: an object of the hour modified at or after it holds the batch. */
   readonly since: Date;
   /** How long to wait at most, from now. */
@@ -39,7 +44,8 @@ async function hasObjectSince(wait: LandingWait, hour: string): Promise<boolean>
   let token: string | undefined;
   do {
     const page = await wait.s3.send(new ListObjectsV2Command({ Bucket: wait.bucket, Prefix: prefix, ContinuationToken: token }));
-    if ((page.Contents ?? []).some((o) => o.LastModified !== undefined && o.LastModified.getTime() >= wait.since.getTime() - 1000)) return true;
+    const ours = (page.Contents ?? []).filter((o) => o.Key?.slice(prefix.length).startsWith(`${wait.objectNamePrefix}-`));
+    if (ours.some((o) => o.LastModified !== undefined && o.LastModified.getTime() >= wait.since.getTime() - 1000)) return true;
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   return false;

@@ -8,7 +8,8 @@
  *   state change to ALARM (retries, and the function's on-failure queue as DLQ); the hourly check schedule (the
  *   stack adds it to its RunSchedules); its own recovery queue (FIFO, one message group, one message per
  *   invocation: jobs and their continuations, one at a time).
- * - The re-run queue (standard SQS), one message per recovered hour, read by the hourly detections one at a time.
+ * - The re-run queue (FIFO, one message group), one message per recovered hour, read by the hourly detections one
+ *   hour at a time, oldest first.
  *   Its messages wait the api stream's delivery time (its buffer, times 1.5 for Firehose's multi-stage buffering
  *   with dynamic partitioning, plus landing slack) so the recovered Parquet files are there when the hour re-runs.
  * - Alarms (through the watchdog): the function's errors, its on-failure queue, both dead-letter queues, and records
@@ -31,7 +32,6 @@ import { okta_events } from '../schema/index.ts';
 import type { LakeWorkgroup } from './athena.ts';
 import type { DeployEnv } from './deploy-env.ts';
 import type { LakeCatalog } from './glue-catalog.ts';
-import type { Grantable } from './iam.ts';
 import type { LakeKey } from './kms.ts';
 import type { LakeBucket } from './lake-bucket.ts';
 import type { LambdaBundle } from './lambda/bundle.ts';
@@ -73,6 +73,8 @@ export interface GapRecoveryProps {
   };
   /** The watchdog's silence threshold, minutes. */
   readonly silenceMinutes: number;
+  /** Minute past each hour the hourly detections run (config `schedules.hourlyMinute`). */
+  readonly hourlyMinute: number;
   /** The partner stream's buffer interval: how late a streamed event lands in the lake. */
   readonly partnerBufferingIntervalSeconds: number;
   /** Variables every function gets (Powertools). @default none */
@@ -110,10 +112,13 @@ export class GapRecovery extends Construct {
       visibilityTimeoutSeconds: 6 * RECOVER_GAP_TIMEOUT_SECONDS,
       deadLetter: { queue: this.deadLetters, maxReceiveCount: RECOVERY_MAX_RECEIVES },
     });
-    this.rerunDeadLetters = new EncryptedQueue(this, 'reruns-dlq', { name: `${prefix}-hourly-reruns-dlq`, key: props.key });
+    // FIFO, one message group: re-run hours run one at a time, oldest first, never two at once (two runs of
+    // neighbouring hours with a multi-hour lookback would both see the same events as new).
+    this.rerunDeadLetters = new EncryptedQueue(this, 'reruns-dlq', { name: `${prefix}-hourly-reruns-dlq.fifo`, key: props.key, fifo: true });
     this.rerunQueue = new EncryptedQueue(this, 'reruns', {
-      name: `${prefix}-hourly-reruns`,
+      name: `${prefix}-hourly-reruns.fifo`,
       key: props.key,
+      fifo: true,
       visibilityTimeoutSeconds: 6 * props.hourlyDetections.timeoutSeconds,
       // Every re-run waits until the api stream has delivered what was recovered.
       delaySeconds: this.rerunDelaySeconds,
@@ -134,6 +139,7 @@ export class GapRecovery extends Construct {
       [RECOVERY_ENV.silenceAlarmName]: props.watchdog.silenceAlarmName,
       [RECOVERY_ENV.silenceMinutes]: String(props.silenceMinutes),
       [RECOVERY_ENV.landingLagSeconds]: String(props.partnerBufferingIntervalSeconds + FIREHOSE_LANDING_SLACK_SECONDS),
+      [RECOVERY_ENV.hourlyMinute]: String(props.hourlyMinute),
     };
     const fn = new LakeFunction(this, 'recover-gap', {
       functionName,

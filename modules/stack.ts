@@ -43,6 +43,9 @@ export const HANDLER_ENTRIES = {
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;
 
+/** What refresh-user leaves itself, after waiting for fetched events to land, to rebuild the user's day. */
+export const REFRESH_REBUILD_SECONDS = 240;
+
 /** Powertools' service name on every function's logs. */
 export const POWERTOOLS_SERVICE_NAME = 'okta-log-lake';
 
@@ -218,7 +221,9 @@ export class OktaLogLakeStack extends TerraformStack {
       refreshUser: {
         id: 'refresh-user',
         description: "Re-runs one user's activity snapshot and checks at once (a finding about the user, or on demand)",
-        timeout: 300,
+        // Long enough to wait for what it fetched from Okta to land (the api-events stream's delivery time), then
+        // rebuild the day: a refresh cut short by its timeout would hold the escalation queue for its retries.
+        timeout: Math.max(300, this.oktaApi.deliverySeconds + REFRESH_REBUILD_SECONDS),
         maxAge: 3600,
         writes: [findings.name, activity.name, notified.name],
       },
@@ -295,6 +300,7 @@ export class OktaLogLakeStack extends TerraformStack {
         logStreamName: config.okta.logStreamName,
       },
       silenceMinutes: config.watchdog.silenceMinutes,
+      hourlyMinute: config.schedules.hourlyMinute,
       partnerBufferingIntervalSeconds: config.firehose.bufferingIntervalSeconds,
       baseEnvironment: { POWERTOOLS_SERVICE_NAME, LOG_LEVEL: 'INFO' },
       logRetentionDays: config.retentionDays.logs,

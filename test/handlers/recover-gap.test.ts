@@ -5,6 +5,7 @@
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RECOVERY_ENV } from '../../handlers/env.ts';
 import { hourlyEntry } from '../../handlers/hourly.ts';
 import { recoverGapEntry, STOP_MARGIN_MS, type RecoveryJob, type RecoveryOutcome } from '../../handlers/recovery.ts';
 import { createRecoveryRuntime, readRecoveryConfig } from '../../handlers/recovery-runtime.ts';
@@ -73,6 +74,8 @@ interface Setup {
   readonly secret?: string | undefined;
   readonly pageSize?: number;
   readonly batchEvents?: number;
+  /** The minute the hourly detections run. @default the fake environment's (5) */
+  readonly hourlyMinute?: number;
 }
 
 async function setup(options: Setup = {}) {
@@ -82,7 +85,8 @@ async function setup(options: Setup = {}) {
   fake.lakeEvents = lakeEvents();
   fake.secretValue = 'secret' in options ? options.secret : JSON.stringify({ apiToken: STAND_IN_API_TOKEN });
   const log = silentLog();
-  const rt = createRecoveryRuntime(readRecoveryConfig(recoveryEnv(standIn.url)), log, {
+  const env = { ...recoveryEnv(standIn.url), ...(options.hourlyMinute === undefined ? {} : { [RECOVERY_ENV.hourlyMinute]: String(options.hourlyMinute) }) };
+  const rt = createRecoveryRuntime(readRecoveryConfig(env), log, {
     clients: fake.clients,
     sleep: recordingSleep().sleep,
     random: () => 0,
@@ -111,7 +115,7 @@ describe('a 3-hour gap', () => {
     const done = single(await recoverGapEntry(rt, fake.jobEvent(0), plentyOfTime, now));
 
     expect(decided.action).toBe('queued');
-    expect(fake.jobs[0]).toMatchObject({ groupId: 'recover-gap', deduplicationId: 'start' });
+    expect(fake.jobs[0]).toMatchObject({ groupId: 'recover-gap', deduplicationId: expect.stringMatching(/^start-[0-9a-f]{32}$/) });
     expect(jobOf(fake.jobs[0]!.body).windows).toEqual([{ since: iso(T0), until: NOW.toISOString(), skipUuid: 'lake-24' }]);
     expect(done.action).toBe('completed');
     // Every event of the window once, in Okta's order; not the lake's newest (at `since`), not those at or after `until`.
@@ -127,6 +131,17 @@ describe('a 3-hour gap', () => {
     expect(message!.Message).toContain(`${iso(T0)} to ${NOW.toISOString()} (3 h 10 min)`);
     expect(message!.Message).toContain('Events read from Okta: 360; written to the lake: 359');
     expect(message!.Message).toContain(`Hourly detections re-run in about 6 min for: ${hours.join(', ')}.`);
+  });
+
+  it('leaves out of the re-runs the hour whose scheduled run is still to come: that run reads what was recovered', async () => {
+    // NOW is HH:10; with the hourly detections at :20, the hour before NOW's hour runs at HH:20, after the recovery.
+    const { rt, fake } = await setup({ hourlyMinute: 20 });
+    const hours = hoursOf(gapEvents());
+
+    await recoverGapEntry(rt, ALARM, plentyOfTime, now);
+    await recoverGapEntry(rt, fake.jobEvent(0), plentyOfTime, now);
+
+    expect(rerunTimes(fake.reruns)).toEqual(hours.slice(0, -1).map((h) => new Date(Date.parse(`${h}:00:00Z`) + HOUR).toISOString()));
   });
 
   it('re-run through the hourly handler, notifies only the findings the recovered events made new', async () => {

@@ -226,26 +226,42 @@ describe('refresh-user with the Okta API (in AWS)', () => {
     firehose.reset();
   });
 
+  const KNOWN_SQL_FIRST_LINE = readSql('core/sql/known-uuids.sql').split('\n', 1)[0]!;
+  /** A clock that waiting moves on (the landing wait polls until a bound). */
+  let clock: { now: () => Date; sleep: (ms: number) => Promise<void> };
+
   /** The lake's newest hour of the day is 04; Okta holds two of alice's events of that hour, not yet in the lake. */
-  async function withOkta(secretValue: string | undefined) {
+  async function withOkta(secretValue: string | undefined, delivers = true) {
+    let t = NOW().getTime();
+    clock = { now: () => new Date(t), sleep: async (ms) => void (t += ms) };
     // The newest-hour query, its day written in as a literal.
-    const base = setup(true, (q) => (q.sql.startsWith(NEWEST_SQL.split('\n', 1)[0]!) ? { columns: [{ name: 'newest', type: 'varchar' }], rows: [['2026-11-25-04']] } : undefined));
+    const base = setup(true, (q) => {
+      if (q.sql.startsWith(NEWEST_SQL.split('\n', 1)[0]!)) return { columns: [{ name: 'newest', type: 'varchar' }], rows: [['2026-11-25-04']] };
+      // The lake holds none of the fetched uuids yet.
+      if (q.sql.startsWith(KNOWN_SQL_FIRST_LINE)) return { columns: [{ name: 'uuid', type: 'varchar' }], rows: [] };
+      return undefined;
+    });
     const answer = base.lake.aws;
     standIn = await startOktaStandIn({ events: [oktaEvent(1, '2026-11-25T04:10:00Z'), oktaEvent(2, '2026-11-25T04:20:00Z'), sampleEvent(3, Date.parse('2026-11-25T04:21:00Z'))] });
     if (secretValue === undefined) secrets.on(GetSecretValueCommand).rejects(Object.assign(new Error('no value'), { name: 'ResourceNotFoundException' }));
     else secrets.on(GetSecretValueCommand).resolves({ SecretString: secretValue });
     const put: string[] = [];
+    // The partner stream writes the same hour's prefix on its own: its files must not end the wait.
+    answer.objects.set('okta/events/dt=2026-11-25/hour=04/okta-lake-okta-events-1-2026-11-25-04-30-00-aaaa.parquet', []);
+    answer.modifiedAt.set('okta/events/dt=2026-11-25/hour=04/okta-lake-okta-events-1-2026-11-25-04-30-00-aaaa.parquet', new Date(NOW().getTime() + 60_000));
     firehose.on(PutRecordBatchCommand).callsFake((input: PutRecordBatchCommandInput) => {
       for (const r of input.Records ?? []) put.push(JSON.parse(Buffer.from(r.Data as Uint8Array).toString('utf8')).uuid);
-      // Firehose delivers the batch to S3 under its published hour.
-      answer.objects.set('okta/events/dt=2026-11-25/hour=04/api-events-1.parquet', []);
-      answer.modifiedAt.set('okta/events/dt=2026-11-25/hour=04/api-events-1.parquet', NOW());
+      if (!delivers) return { FailedPutCount: 0, RequestResponses: (input.Records ?? []).map((_, i) => ({ RecordId: `r${i}` })) };
+      // Firehose delivers the batch to S3 under its published hour, named after the stream.
+      const key = 'okta/events/dt=2026-11-25/hour=04/okta-lake-okta-api-events-1-2026-11-25-04-31-20-0c3e.parquet';
+      answer.objects.set(key, []);
+      answer.modifiedAt.set(key, clock.now());
       return { FailedPutCount: 0, RequestResponses: (input.Records ?? []).map((_, i) => ({ RecordId: `r${i}` })) };
     });
     const okta = refreshOkta(
-      { secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:okta-lake/okta-api', orgUrl: new URL(standIn.url), apiStreamName: 'okta-lake-okta-api-events', deliverySeconds: 90, bucket: ENV.OKTA_LAKE_BUCKET },
+      { secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:okta-lake/okta-api', orgUrl: new URL(standIn.url), apiStreamName: 'okta-lake-okta-api-events', apiStreamDelaySeconds: 90, bucket: ENV.OKTA_LAKE_BUCKET },
       base.log,
-      { clients: { secrets: new SecretsManagerClient({ region: 'eu-west-1' }), firehose: new FirehoseClient({ region: 'eu-west-1' }), s3: answer.s3 }, sleep: recordingSleep().sleep, now: NOW, okta: { random: () => 0 } },
+      { clients: { secrets: new SecretsManagerClient({ region: 'eu-west-1' }), firehose: new FirehoseClient({ region: 'eu-west-1' }), s3: answer.s3 }, sleep: clock.sleep, now: clock.now, okta: { random: () => 0 } },
     );
     return { ...base, okta, put };
   }
@@ -258,6 +274,26 @@ describe('refresh-user with the Okta API (in AWS)', () => {
     expect(result).toMatchObject({ refreshed: true, found: true, okta: { since: '2026-11-25T04:00:00.000Z', events: 2, written: 2, notYetReadable: [] } });
     expect(put.sort()).toEqual([oktaEvent(1, '2026-11-25T04:10:00Z').uuid, oktaEvent(2, '2026-11-25T04:20:00Z').uuid].sort());
     expect(standIn!.requests.filter((r) => r.path === '/api/v1/logs').map((r) => r.query.get('filter'))).toEqual([`actor.id eq "${USER_ID}" or target.id eq "${USER_ID}"`]);
+  });
+
+  it("rebuilds with what is there, and says which hours were not readable yet, when the stream's files do not land in time", async () => {
+    const { runtime, okta } = await withOkta(JSON.stringify({ apiToken: STAND_IN_API_TOKEN }), false);
+
+    const result = await refreshInvocation(runtime, { user: 'alice@example.com' }, NOW, okta);
+
+    // The partner stream's newer file of that hour does not count: only the api-events stream's own objects do.
+    expect(result).toMatchObject({ refreshed: true, found: true, okta: { written: 2, notYetReadable: ['2026-11-25T04'] } });
+  });
+
+  it('falls back to the lake, and says why, when Okta refuses (a refresh must not hold the escalation queue)', async () => {
+    const { runtime, okta, put, log } = await withOkta(JSON.stringify({ apiToken: STAND_IN_API_TOKEN }));
+    standIn!.inject({ on: { path: '/api/v1/logs' }, action: { kind: 'invalid-token' }, times: 10 });
+
+    const result = await refreshInvocation(runtime, { user: 'alice@example.com' }, NOW, okta);
+
+    expect(result).toMatchObject({ refreshed: true, found: true, okta: { lakeOnly: expect.stringMatching(/^fetching from Okta failed \(.+\): the refresh used the lake only$/) } });
+    expect(put).toEqual([]);
+    expect(log.lines.some((l) => l.message === 'refresh without the Okta API')).toBe(true);
   });
 
   it('works on the lake alone, and says why, while the secret has no value', async () => {

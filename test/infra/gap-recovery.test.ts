@@ -156,12 +156,14 @@ describe('the recover-gap function', () => {
       [RECOVERY_ENV.apiStreamName]: ref(apiStream(), 'name'),
       [RECOVERY_ENV.apiStreamDelaySeconds]: '390',
       [RECOVERY_ENV.recoveryQueueUrl]: ref(queue('acme-lake-recover-gap.fifo'), 'url'),
-      [RECOVERY_ENV.rerunQueueUrl]: ref(queue('acme-lake-hourly-reruns'), 'url'),
+      [RECOVERY_ENV.rerunQueueUrl]: ref(queue('acme-lake-hourly-reruns.fifo'), 'url'),
       [RECOVERY_ENV.opsTopicArn]: ref(one(plan, 'aws_sns_topic', nameIs('acme-lake-ops')), 'arn'),
       [RECOVERY_ENV.silenceAlarmName]: 'acme-lake-okta-silent',
       [RECOVERY_ENV.silenceMinutes]: '90',
       // The partner stream's 600 s buffer plus the 300 s landing slack.
       [RECOVERY_ENV.landingLagSeconds]: '900',
+      // Which hours a recovery re-runs: those whose scheduled run (at minute 25) has passed.
+      [RECOVERY_ENV.hourlyMinute]: '25',
       [HANDLER_ENV.workgroup]: ref(one(plan, 'aws_athena_workgroup'), 'name'),
     });
     expect(one(plan, 'aws_cloudwatch_metric_alarm', (a) => a.alarm_name === 'acme-lake-okta-silent')).toBeDefined();
@@ -205,7 +207,7 @@ describe('the recover-gap function', () => {
     const recovery = ref(queue('acme-lake-recover-gap.fifo'), 'arn');
 
     expect(resourcesFor(st, 'sqs:SendMessage').sort()).toEqual(
-      [recovery, ref(queue('acme-lake-hourly-reruns'), 'arn'), ref(queue('acme-lake-recover-gap-failures'), 'arn')].sort(),
+      [recovery, ref(queue('acme-lake-hourly-reruns.fifo'), 'arn'), ref(queue('acme-lake-recover-gap-failures'), 'arn')].sort(),
     );
     expect(resourcesFor(st, 'sqs:ReceiveMessage')).toEqual([recovery]);
     expect(resourcesFor(st, 'sqs:GetQueueAttributes')).toEqual([recovery]);
@@ -277,20 +279,22 @@ describe('what starts a recovery', () => {
 
 describe('the re-run queue', () => {
   it('holds each message until the api stream has delivered: 1.5 buffer intervals plus slack, within SQS\'s 900 s', () => {
-    const reruns = queue('acme-lake-hourly-reruns');
-    const dlq = queue('acme-lake-hourly-reruns-dlq');
+    const reruns = queue('acme-lake-hourly-reruns.fifo');
+    const dlq = queue('acme-lake-hourly-reruns-dlq.fifo');
 
     expect(reruns.attrs.delay_seconds).toBe(rerunDelaySeconds(60));
     expect(rerunDelaySeconds(60)).toBe(90 + 300);
     expect(rerunDelaySeconds(900)).toBe(900);
     expect(reruns.attrs).toMatchObject({ kms_master_key_id: ref(key(), 'arn'), visibility_timeout_seconds: 6 * 600 });
-    expect(reruns.attrs.fifo_queue).toBeUndefined();
+    // FIFO, one message group: re-runs one at a time, oldest first (handlers/recovery.ts sends them so).
+    expect(reruns.attrs).toMatchObject({ fifo_queue: true, content_based_deduplication: true });
+    expect(dlq.attrs.fifo_queue).toBe(true);
     expect(JSON.parse(String(reruns.attrs.redrive_policy))).toEqual({ deadLetterTargetArn: ref(dlq, 'arn'), maxReceiveCount: 3 });
     expect(dlq.attrs.kms_master_key_id).toBe(ref(key(), 'arn'));
   });
 
   it('is read by the hourly detections, one hour per invocation', () => {
-    const reruns = queue('acme-lake-hourly-reruns');
+    const reruns = queue('acme-lake-hourly-reruns.fifo');
     const mapping = one(plan, 'aws_lambda_event_source_mapping', (a) => a.event_source_arn === ref(reruns, 'arn'));
     const st = statements(rolePolicyOf(referenced('aws_iam_role', fn('hourly-detections').attrs.role)).attrs.policy);
 
@@ -309,7 +313,7 @@ describe('alarms', () => {
     for (const [name, q] of [
       ['acme-lake-recover-gap-failures-dead-letters', 'acme-lake-recover-gap-failures'],
       ['acme-lake-recover-gap-dlq-dead-letters', 'acme-lake-recover-gap-dlq.fifo'],
-      ['acme-lake-hourly-reruns-dlq-dead-letters', 'acme-lake-hourly-reruns-dlq'],
+      ['acme-lake-hourly-reruns-dlq-dead-letters', 'acme-lake-hourly-reruns-dlq.fifo'],
     ] as const) {
       expect(alarm(name), name).toMatchObject({ metric_name: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: ref(queue(q), 'name') }, threshold: 0, alarm_actions: [ops()] });
     }

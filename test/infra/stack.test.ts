@@ -631,7 +631,7 @@ describe('8. watchdog', () => {
   it('alarms on messages waiting in the partner DLQ, the escalation DLQ, gap recovery\'s DLQs and every on-failure queue', () => {
     const depth = all(plan, 'aws_cloudwatch_metric_alarm').filter((x) => x.attrs.metric_name === 'ApproximateNumberOfMessagesVisible');
     // Every queue but the work queues themselves (escalation, recovery jobs, re-runs), whose messages are work in progress.
-    const work = ['acme-lake-refresh-requests.fifo', 'acme-lake-recover-gap.fifo', 'acme-lake-hourly-reruns'];
+    const work = ['acme-lake-refresh-requests.fifo', 'acme-lake-recover-gap.fifo', 'acme-lake-hourly-reruns.fifo'];
     const deadLetterQueues = all(plan, 'aws_sqs_queue').filter((q) => !work.includes(String(q.attrs.name)));
 
     expect(deadLetterQueues).toHaveLength(8);

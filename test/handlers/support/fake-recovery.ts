@@ -51,6 +51,8 @@ export const recoveryEnv = (orgUrl: string): Record<string, string> => ({
   [RECOVERY_ENV.silenceAlarmName]: 'acme-lake-okta-silent',
   [RECOVERY_ENV.silenceMinutes]: '60',
   [RECOVERY_ENV.landingLagSeconds]: '600',
+  // The hourly detections run at :05, so at NOW (HH:10) the hour before NOW's hour has had its scheduled run.
+  [RECOVERY_ENV.hourlyMinute]: '5',
   AWS_LAMBDA_FUNCTION_NAME: 'acme-lake-recover-gap',
 });
 

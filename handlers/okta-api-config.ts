@@ -1,0 +1,39 @@
+/**
+ * The environment of a function that calls the Okta API (recover-gap, refresh-user), as the stack's
+ * `OktaApiAccess` sets it: the secret holding the credentials, the org, and the api-events stream with its delivery
+ * time. One reader for both functions, so they agree on names, ranges and messages.
+ */
+import { OktaConfigError, parseOrgUrl } from '../okta-api/index.ts';
+import { RECOVERY_ENV } from './env.ts';
+import { HandlerConfigError, requiredVariable } from './runtime.ts';
+
+export interface OktaApiConfig {
+  readonly secretArn: string;
+  readonly orgUrl: URL;
+  readonly apiStreamName: string;
+  /** Seconds the api-events stream takes to deliver what it was given. */
+  readonly apiStreamDelaySeconds: number;
+}
+
+export function readOktaApiConfig(env: Readonly<Record<string, string | undefined>>): OktaApiConfig {
+  const v = (key: keyof typeof RECOVERY_ENV, what: string) => requiredVariable(env, RECOVERY_ENV[key], what);
+  let orgUrl: URL;
+  try {
+    orgUrl = parseOrgUrl(v('oktaOrgUrl', 'the Okta org URL, e.g. https://acme.okta.com'), RECOVERY_ENV.oktaOrgUrl);
+  } catch (e) {
+    if (e instanceof OktaConfigError) throw new HandlerConfigError(`environment variable ${e.message}`);
+    throw e;
+  }
+  const name = RECOVERY_ENV.apiStreamDelaySeconds;
+  const delayText = v('apiStreamDelaySeconds', "the api-events stream's delivery time in seconds");
+  const delay = Number(delayText);
+  if (!Number.isInteger(delay) || delay < 0 || delay > 900) {
+    throw new HandlerConfigError(`environment variable ${name} is ${JSON.stringify(delayText)}; it must be a whole number of seconds from 0 to 900`);
+  }
+  return {
+    secretArn: v('oktaSecretArn', 'the ARN of the Okta API secret'),
+    orgUrl,
+    apiStreamName: v('apiStreamName', 'the api-events Firehose stream name'),
+    apiStreamDelaySeconds: delay,
+  };
+}
