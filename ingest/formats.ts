@@ -235,6 +235,9 @@ class FirstValueScan {
         this.phase = 'value';
         this.depth = 1;
       } else if (this.phase === 'value') {
+        // A JSON string holds no raw newline: one inside a string means a cut-off line, i.e. NDJSON whose first
+        // line is broken (read line by line, so it cannot swallow the next one).
+        if (b === 0x0a && this.inString) return 'ndjson';
         if (b === 0x0a && ++this.newlines > DETECT_MAX_LINES) return 'ndjson';
         if (this.inString) {
           if (this.escaped) this.escaped = false;

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import { pullSystemLog, type PullProgress } from '../core/system-log-pull.ts';
 import type { OktaClient } from '../okta-api/index.ts';
+import { hourLabel, hourOf, parseIsoInstant } from '../schema/layout.ts';
 import { LocalEventSink } from './local-event-sink.ts';
 import type { LocalLake } from './local-lake.ts';
 
@@ -16,6 +17,8 @@ export interface BackfillCheckpoint {
   readonly org: string;
   readonly since: string;
   readonly until: string;
+  /** `--since` and `--until` as the user gave them (`90d`, none): the same command resumes, whatever the clock says now. */
+  readonly args?: { readonly since: string; readonly until: string | null };
   /** Where the query continues: the cursor after the last batch written. */
   readonly resumeFrom: string;
   readonly progress: PullProgress;
@@ -60,11 +63,31 @@ function writeCheckpoint(path: string, cp: BackfillCheckpoint): void {
   renameSync(next, path);
 }
 
+/**
+ * The instants of a range given as the user typed it (`--since 90d`, no `--until`: relative to now): those of the
+ * unfinished backfill that was started with the same words, if the lake holds its checkpoint, so running the same
+ * command again resumes it; else `resolve()`.
+ */
+export function resumableRange(
+  lakeRoot: string,
+  org: URL,
+  args: { readonly since: string; readonly until: string | null },
+  resolve: () => { since: Date; until: Date },
+): { since: Date; until: Date; resuming: boolean } {
+  const saved = readCheckpoint(checkpointPath(lakeRoot, org));
+  if (saved && saved.org === org.origin && saved.args?.since === args.since && saved.args.until === args.until) {
+    return { since: new Date(saved.since), until: new Date(saved.until), resuming: true };
+  }
+  return { ...resolve(), resuming: false };
+}
+
 export interface BackfillInput {
   readonly lake: LocalLake;
   readonly client: OktaClient;
   readonly since: Date;
   readonly until: Date;
+  /** The range as the user gave it, kept in the checkpoint (see `resumableRange`). @default none */
+  readonly args?: { readonly since: string; readonly until: string | null };
   /** Start over even when a checkpoint of another range exists (it is replaced). @default false */
   readonly restart?: boolean;
   /** Events gathered per write (one Parquet file per hour per batch). @default 50000 */
@@ -114,7 +137,12 @@ export async function backfill(input: BackfillInput): Promise<BackfillResult> {
   const recordingSink = {
     write: async (events: readonly object[]) => {
       const wrote = await sink.write(events);
-      for (const h of wrote.hours) hours.add(h);
+      // The hours of every event of the batch, new or not: a batch read again after a kill holds events the lake
+      // has already (all duplicates), and its hours must still be snapshotted and detected.
+      for (const e of events) {
+        const published = parseIsoInstant((e as { published?: unknown }).published);
+        if (published) hours.add(hourLabel(hourOf(published)));
+      }
       return wrote;
     },
   };
@@ -132,6 +160,7 @@ export async function backfill(input: BackfillInput): Promise<BackfillResult> {
         org: org.origin,
         since,
         until,
+        ...(input.args ? { args: input.args } : {}),
         resumeFrom,
         progress: total(p),
         hours: [...hours].sort(),

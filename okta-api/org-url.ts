@@ -19,8 +19,10 @@ const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost']);
  * @param setting what to call the value in the error, e.g. `--org` or `OKTA_ORG_URL`.
  */
 export function parseOrgUrl(value: string, setting = '--org'): URL {
+  // Quoted in errors without what may be a credential: a user name and password before the host, a query string.
+  const shown = value.replace(/\/\/[^/@?#]*@/, '//***@').replace(/\?.*$/, '?***');
   const fail = (reason: string): never => {
-    throw new OktaConfigError(setting, `${setting} ${JSON.stringify(value)} is not an Okta org URL: ${reason}; ${EXPECTED}.`);
+    throw new OktaConfigError(setting, `${setting} ${JSON.stringify(shown)} is not an Okta org URL: ${reason}; ${EXPECTED}.`);
   };
   const text = value.trim();
   if (!text) fail('it is empty');
@@ -40,7 +42,7 @@ export function parseOrgUrl(value: string, setting = '--org'): URL {
   const adminHost = /^([^.]+)-admin(\..+)$/.exec(url.hostname);
   if (adminHost) fail(`it is the Admin Console host; drop "-admin": https://${adminHost[1]}${adminHost[2]}`);
   if (url.pathname !== '/') fail(`it has a path (${url.pathname}); give the host only: ${url.origin}`);
-  if (url.search) fail(`it has a query (${url.search}); give the host only: ${url.origin}`);
+  if (url.search) fail(`it has a query; give the host only: ${url.origin}`);
   if (url.hash) fail(`it has a fragment (${url.hash})`);
   if (!local && !url.hostname.includes('.')) fail(`the host "${url.hostname}" is not a full domain name`);
   return new URL(url.origin);

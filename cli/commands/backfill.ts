@@ -8,8 +8,9 @@
 import cliProgress from 'cli-progress';
 import { historyLines, summarizeHistory } from '../../core/history.ts';
 import type { Finding } from '../../core/findings.ts';
-import { backfill, BackfillError, checkpointPath } from '../../lake/backfill.ts';
-import { parseHour } from '../../schema/layout.ts';
+import { resolve } from 'node:path';
+import { backfill, BackfillError, checkpointPath, resumableRange } from '../../lake/backfill.ts';
+import { parseDay, parseHour, parseIsoInstant } from '../../schema/layout.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
 import { OktaConfigError, SYSTEM_LOG_MAX_SINCE_DAYS, type OktaClientStats } from '../../okta-api/index.ts';
 import { oktaClientFromEnv } from '../okta-options.ts';
@@ -37,24 +38,31 @@ const DAY_MS = 86_400_000;
 export function parseInstant(value: string, option: string, now: Date): Date {
   const relative = /^(\d{1,3})d$/.exec(value);
   if (relative) return new Date(now.getTime() - Number(relative[1]) * DAY_MS);
-  const t = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : /^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(t)) {
+  // Strictly: a calendar date that does not exist (2026-02-30) is an error, not the day it rolls over to.
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(value) ? (() => { try { return parseDay(value); } catch { return undefined; } })() : undefined;
+  const instant = day ? new Date(`${day}T00:00:00Z`) : parseIsoInstant(value);
+  if (!instant) {
     throw new UsageError(`${option} "${value}" is not a date (2026-09-01), an ISO 8601 instant with a zone (2026-09-01T00:00:00Z) or a number of days back (90d)`);
   }
-  return new Date(t);
+  return instant;
 }
 
 export async function backfillCommand(io: Io, args: BackfillArgs): Promise<void> {
   const now = new Date();
-  const since = parseInstant(args.since, '--since', now);
-  const until = args.until === undefined ? now : parseInstant(args.until, '--until', now);
+  const batchEvents = Number(args.batch ?? 50_000);
+  if (!Number.isInteger(batchEvents) || batchEvents < 1000 || batchEvents > 1_000_000) throw new UsageError(`--batch ${args.batch} must be a whole number of events from 1000 to 1000000`);
+  const client = oktaClientFromEnv(args.org);
+  // The same command resumes an unfinished backfill, even one given relative to now (`--since 90d`).
+  const typed = { since: args.since, until: args.until ?? null };
+  const { since, until, resuming } = resumableRange(resolve(args.lake), client.orgUrl, typed, () => ({
+    since: parseInstant(args.since, '--since', now),
+    until: args.until === undefined ? now : parseInstant(args.until, '--until', now),
+  }));
   if (since >= until) throw new UsageError(`--since ${since.toISOString()} is not before --until ${until.toISOString()}`);
   if (now.getTime() - since.getTime() > SYSTEM_LOG_MAX_SINCE_DAYS * DAY_MS) {
     throw new UsageError(`--since ${since.toISOString()} is more than ${SYSTEM_LOG_MAX_SINCE_DAYS} days ago, which Okta refuses (it keeps 90 days of events)`);
   }
-  const batchEvents = Number(args.batch ?? 50_000);
-  if (!Number.isInteger(batchEvents) || batchEvents < 1000 || batchEvents > 1_000_000) throw new UsageError(`--batch ${args.batch} must be a whole number of events from 1000 to 1000000`);
-  const client = oktaClientFromEnv(args.org);
+  if (resuming && !args.json) io.err(`resuming the unfinished backfill from ${since.toISOString()} to ${until.toISOString()}`);
   const lake = await LocalLake.open(args.lake, detectionSettings(args.config));
   const stop = new AbortController();
   const interrupt = () => stop.abort();
@@ -63,7 +71,7 @@ export async function backfillCommand(io: Io, args: BackfillArgs): Promise<void>
   try {
     let result;
     try {
-      result = await backfill({ lake, client, since, until, restart: args.restart, batchEvents, signal: stop.signal, onProgress: bar.update });
+      result = await backfill({ lake, client, since, until, args: typed, restart: args.restart, batchEvents, signal: stop.signal, onProgress: bar.update });
     } catch (e) {
       if (e instanceof BackfillError || e instanceof OktaConfigError) throw new UsageError(e.message);
       if (stop.signal.aborted) {

@@ -37,6 +37,15 @@ describe('reading NDJSON', () => {
       [3, 28, undefined],
     ]);
   });
+
+  it('tells NDJSON from the content even when its first line is the broken one, which then does not swallow the next', async () => {
+    const input = Buffer.from('{"uuid":"x","published":"2026-11\n{"uuid":"y","published":"2026-11-25T04:00:00Z","eventType":"e"}\n');
+
+    const { shape, records } = await read(input);
+
+    expect(shape?.format).toBe('ndjson');
+    expect(texts(records)).toEqual(['{"uuid":"x","published":"2026-11', '{"uuid":"y","published":"2026-11-25T04:00:00Z","eventType":"e"}']);
+  });
 });
 
 describe('reading JSON values one after another', () => {

@@ -40,9 +40,22 @@ describe('org URL validation', () => {
     expect(error).toBeInstanceOf(OktaConfigError);
     const message = (error as Error).message;
     expect(message).toMatch(reason);
-    expect(message).toContain(`--org ${JSON.stringify(value)} is not an Okta org URL`);
+    const shown = value.replace('user:pass@', '***@').replace('?x=1', '?***');
+    expect(message).toContain(`--org ${JSON.stringify(shown)} is not an Okta org URL`);
     expect(message).toContain('expected the org base URL, like https://acme.okta.com');
     expect(message.split('\n')).toHaveLength(1);
+  });
+
+  it('never prints a password or query string it was given', () => {
+    for (const value of ['https://admin:hunter2@acme.okta.com', 'https://acme.okta.com/?token=hunter2']) {
+      expect(() => parseOrgUrl(value)).toThrow(OktaConfigError);
+      try {
+        parseOrgUrl(value);
+      } catch (error) {
+        expect((error as Error).message).not.toContain('hunter2');
+        expect((error as Error).message).toContain('***');
+      }
+    }
   });
 
   it('names the setting it was given', () => {
