@@ -253,7 +253,12 @@ function bundleBench(): void {
         encoding: 'utf8',
         env: { PATH: process.env.PATH, LAMBDA_TASK_ROOT: bundle.dir, AWS_REGION: 'us-east-1' },
       });
-      times.push(Number(r.stdout.trim()));
+      // A bundle that fails to load must not read as a fast one.
+      const ms = Number(r.stdout.trim());
+      if (r.status !== 0 || !Number.isFinite(ms) || ms <= 0) {
+        throw new Error(`(e) bundle ${id} did not load (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split('\n').slice(0, 5).join(' | ')}`);
+      }
+      times.push(ms);
     }
     log(`    ${id.padEnd(18)} ${fmt(bundle.codeBytes)} bytes; module load median ${fmt(median(times), 0)} ms of ${times.map((t) => fmt(t, 0)).join(', ')}`);
   }

@@ -62,7 +62,7 @@ export class OktaApiAccess extends Construct {
     this.secret = new SecretsmanagerSecret(this, 'okta-api-secret', {
       name: `${props.namePrefix}/okta-api`,
       description:
-        'Okta API credentials for gap recovery and refresh-user: {"apiToken": "..."} or {"clientId": "...", "privateKey": "...", "keyId": "...", "scopes": "okta.logs.read okta.logStreams.read"}. ' +
+        'Okta API credentials for gap recovery and refresh-user: {"apiToken": "..."} or {"clientId": "...", "privateKey": "...", "keyId": "...", "scopes": "okta.logs.read okta.logStreams.read okta.users.read"}. ' +
         'Put the value with aws secretsmanager put-secret-value; the plan holds none.',
       kmsKeyId: props.key.arn,
       recoveryWindowInDays: props.forceDestroy ? 0 : 7,

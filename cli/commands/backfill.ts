@@ -121,6 +121,7 @@ export async function backfillCommand(io: Io, args: BackfillArgs): Promise<void>
     for (const line of historyLines(summary.history)) io.out(`  ${line}`);
     if (!args.detect && result.hours.length) {
       io.out(`  run the hourly detections over them: okta-lake detect --lake ${args.lake} --from ${result.hours[0]} --to ${result.hours.at(-1)}`);
+      io.out('  (a backfill given --detect runs them itself and summarizes their findings as history)');
     }
   } finally {
     process.removeListener('SIGINT', interrupt);

@@ -4,7 +4,8 @@
  * reported as a quiet day.
  */
 import { InvalidUserError } from '../../core/refresh-user.ts';
-import { parseDay } from '../../schema/layout.ts';
+import { addDays, parseDay } from '../../schema/layout.ts';
+import { SYSTEM_LOG_RETENTION_DAYS } from '../../okta-api/index.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
 import { EventCoverage } from '../lake-coverage.ts';
 import { detectionSettings, existingLakeDir } from '../lake-options.ts';
@@ -52,6 +53,15 @@ export async function refreshUserCommand(io: Io, args: LakeArgs & { user: string
   const day = args.day === undefined ? undefined : parsedDay(args.day);
   // Credentials and the org URL are checked before the lake is touched.
   const okta = args.org === undefined ? undefined : oktaClientFromEnv(args.org);
+  if (okta && day !== undefined) {
+    // Okta keeps 90 days of System Log (older `since` it answers with nothing, past 180 days it refuses): a fetch
+    // for an older day would look like a clean result with no new events.
+    const oldest = addDays(new Date().toISOString().slice(0, 10), -SYSTEM_LOG_RETENTION_DAYS);
+    if (addDays(day, 1) <= oldest)
+      throw new UsageError(
+        `--day ${day} is more than ${SYSTEM_LOG_RETENTION_DAYS} days ago: Okta keeps only ${SYSTEM_LOG_RETENTION_DAYS} days of System Log, so --org cannot fetch it; drop --org to rebuild the day from the lake`,
+      );
+  }
   const lake = await openExisting(args);
   try {
     const coverage = EventCoverage.of(lake.engine);
@@ -69,14 +79,17 @@ export async function refreshUserCommand(io: Io, args: LakeArgs & { user: string
     io.err(
       result.fetched
         ? `fetched ${result.fetched.events} event(s) of the user from Okta since ${result.fetched.since} (${result.fetched.written} new to the lake)`
-        : 'used the lake only (pass --org to fetch the user\'s newest events from Okta first)',
+        : okta
+          ? `Okta has no user ${args.user}; used the lake only`
+          : 'used the lake only (pass --org to fetch the user\'s newest events from Okta first)',
     );
     if (args.json) {
       io.out(JSON.stringify({ ...result, findings: result.findings.map(findingJson), newFindings: undefined }));
       return;
     }
     if (!result.found) {
-      io.out(`no user ${args.user} in this lake (no event today, no activity in the last 90 days)`);
+      if (okta && result.fetched === null) io.out(`Okta does not know the user ${args.user} (${okta.orgUrl.origin}), and neither does this lake`);
+      else io.out(`no user ${args.user} in this lake (no event today, no activity in the last 90 days)`);
       return;
     }
     const a = result.activity;

@@ -92,4 +92,27 @@ describe('okta-lake refresh-user --org', () => {
     expect(r.stderr).toContain("used the lake only (pass --org to fetch the user's newest events from Okta first)");
     expect(standIn!.requestCount()).toBe(0);
   });
+
+  it('refuses --org for a day older than Okta keeps, naming --day, before asking Okta', async () => {
+    const { lakeDir } = await prepare();
+    const old = addDays(dayOf(new Date()), -91);
+
+    const r = await run('refresh-user', '--lake', lakeDir, '--user', ALICE_ID.alternateId, '--day', old, '--org', standIn!.url);
+
+    expect(r.code).toBe(2);
+    expect(r.stderr.join('\n')).toContain(`--day ${old} is more than 90 days ago`);
+    expect(r.stderr.join('\n')).toContain('drop --org');
+    expect(standIn!.requestCount()).toBe(0);
+  });
+
+  it('says Okta does not know a login it has no user for', async () => {
+    const { lakeDir } = await prepare();
+
+    const r = await run('refresh-user', '--lake', lakeDir, '--user', 'nobody@example.com', '--day', DAY, '--org', standIn!.url);
+
+    expect(r.code).toBe(0);
+    expect(r.stdout).toEqual([`Okta does not know the user nobody@example.com (${standIn!.url}), and neither does this lake`]);
+    expect(r.stderr).toContain('Okta has no user nobody@example.com; used the lake only');
+    expect(standIn!.requests.map((q) => q.path)).toEqual(['/api/v1/users/nobody%40example.com']);
+  });
 });

@@ -146,25 +146,30 @@ describe('retries', () => {
 describe('concurrency and cancellation', () => {
   it('keeps at most maxConcurrentRequests requests in flight', async () => {
     standIn = await startOktaStandIn();
-    let inFlight = 0;
+    // The stand-in holds every request until the test answers it, one at a time: what is held is what is in flight.
+    const held: Array<() => void> = [];
     let most = 0;
-    let release: () => void = () => {};
-    const tooMany = new Promise<void>((resolve) => (release = resolve));
-    standIn.route('GET', '/api/v1/users', async () => {
-      inFlight++;
-      most = Math.max(most, inFlight);
-      if (inFlight > 2) release(); // the cap is broken: let everything go and let the assertion say so
-      // Hold each request so others can pile up beside it: until the cap is seen broken, or 100 ms.
-      await Promise.race([tooMany, new Promise((resolve) => setTimeout(resolve, 100))]);
-      inFlight--;
-      return { json: [] };
-    });
+    standIn.route('GET', '/api/v1/users', () =>
+      new Promise((resolve) => {
+        held.push(() => resolve({ json: [] }));
+        most = Math.max(most, held.length);
+      }),
+    );
     const client = clientOf(standIn, { maxConcurrentRequests: 2 });
+    const total = 8;
 
-    await Promise.all(Array.from({ length: 8 }, () => client.get('/api/v1/users')));
+    const all = Promise.all(Array.from({ length: total }, () => client.get('/api/v1/users')));
+    for (let answered = 0; answered < total; answered++) {
+      // The cap is reached (two held, or all that are left), and the client has sent no more than that: its
+      // request count goes up before a request leaves, so one still on its way would show here.
+      await vi.waitFor(() => expect(held.length).toBe(Math.min(2, total - answered)));
+      expect(client.stats.requests).toBe(answered + held.length);
+      held.shift()!();
+    }
+    await all;
 
     expect(most).toBe(2);
-    expect(standIn.requestCount('/api/v1/users')).toBe(8);
+    expect(standIn.requestCount('/api/v1/users')).toBe(total);
   });
 
   it('stops at once, without retrying, when the caller cancels', async () => {
