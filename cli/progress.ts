@@ -1,7 +1,7 @@
 /**
- * Progress bars on stderr (cli-progress), drawn only on a terminal: a byte bar for long ingests and an
- * hour bar for detection runs over a range, so a run of hundreds of hours says where it is and how long
- * it has left instead of printing nothing until the end.
+ * Progress bars on stderr (cli-progress), drawn only on a terminal: a byte bar for long ingests, a file bar
+ * for replays, an hour bar for detection runs over a range and a time bar for backfills, so a long run says
+ * where it is and how long it has left instead of printing nothing until the end.
  */
 import { statSync } from 'node:fs';
 import cliProgress from 'cli-progress';
@@ -53,6 +53,40 @@ export function hourProgress(io: Io, total: number): HourProgress {
   return {
     shown: true,
     running: (done, hour) => b.update(done, { hour }),
+    stop: () => b.stop(),
+  };
+}
+
+/** A bar by files (a replay of a folder listed up front); none off a terminal, for one file, or when the count is unknown. */
+export function filesProgress(io: Io, total: number | undefined): { readonly update: (done: number) => void; readonly stop: () => void } {
+  if (!io.interactive || total === undefined || total < 2) return { update: () => {}, stop: () => {} };
+  const b = bar(io, 'replay [{bar}] {value}/{total} files | eta {eta_formatted}');
+  b.start(total, 0);
+  return { update: (done) => b.update(done), stop: () => b.stop() };
+}
+
+/** What a backfill reports after each page. */
+export interface PullProgressView {
+  readonly events: number;
+  readonly pages: number;
+  /** `published` of the newest event read: how far through the time range the pull has come. */
+  readonly lastPublished: string | undefined;
+}
+
+/**
+ * A bar over a backfill's time range `since`..`until`: how far `published` has come, events, pages and rate-limit
+ * waits (read from `waits()` at each update), with an ETA.
+ */
+export function timeRangeProgress(io: Io, since: Date, until: Date, waits: () => number): { readonly update: (p: PullProgressView) => void; readonly stop: () => void } {
+  if (!io.interactive) return { update: () => {}, stop: () => {} };
+  const span = until.getTime() - since.getTime();
+  const b = bar(io, 'backfill [{bar}] {percentage}% | {events} events | {pages} pages | {waits} rate-limit waits | eta {eta_formatted}');
+  b.start(span, 0, { events: 0, pages: 0, waits: 0 });
+  return {
+    update: (p) => {
+      const at = p.lastPublished ? Math.min(span, Math.max(0, Date.parse(p.lastPublished) - since.getTime())) : 0;
+      b.update(at, { events: p.events, pages: p.pages, waits: waits() });
+    },
     stop: () => b.stop(),
   };
 }

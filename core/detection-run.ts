@@ -7,9 +7,9 @@ import { findings as findingsTable } from '../schema/findings.ts';
 import type { Detection, ThresholdValue } from './catalog.ts';
 import { compareFindings, findingFromRow, type Finding } from './findings.ts';
 import { isNew, notifiedAround } from './notification-ledger.ts';
-import { SqlLiteral, type SqlQuery } from '../engines/sql-values.ts';
+import { asSubquery, SqlLiteral, type SqlQuery } from '../engines/sql-values.ts';
 import { bindNamedParams, compileNamedParams, sqlTimestamp, type SqlParam } from './sql-params.ts';
-import { asSubquery, boundSql, readSql } from './sql-files.ts';
+import { boundSql, readSql } from './sql-files.ts';
 
 /** How many event uuids a finding keeps (the issue asks for at least 20). */
 export const MAX_EVENT_UUIDS = 100;

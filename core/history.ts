@@ -8,7 +8,7 @@ import { compareFindings, type Finding } from './findings.ts';
 
 export interface HistorySummary {
   readonly findings: number;
-  /** `[detection, severity, count]`, most severe and most frequent first. */
+  /** `[detection, severity, count]`, in the order of each detection's most severe finding (compareFindings). */
   readonly byDetection: readonly (readonly [string, string, number])[];
   /** The entities with the most findings, `[entity, count]`, at most 10. */
   readonly topEntities: readonly (readonly [string, number])[];

@@ -8,9 +8,9 @@ import { addDays } from '../schema/layout.ts';
 import { notified } from '../schema/notified.ts';
 import type { Finding } from './findings.ts';
 import { SqlLiteral } from '../engines/sql-values.ts';
-import { bindNamedParams, compileNamedParams, sqlTimestamp, type SqlParam } from './sql-params.ts';
+import { sqlTimestamp } from './sql-params.ts';
 import { jsonListOf } from './result-values.ts';
-import { boundSql, readSql } from './sql-files.ts';
+import { boundSql, boundSqlWithList } from './sql-files.ts';
 
 export interface NotifiedSoFar {
   readonly findingIds: ReadonlySet<string>;
@@ -60,10 +60,8 @@ export async function recordNotified(engine: QueryEngine, findings: readonly Fin
     const ids = [...new Set(group.map((f) => f.finding_id))].sort();
     const batch = `${run}-${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 16)}`;
     // The finding ids come back from the lake: bound, in the WHERE clause.
-    const values: Record<string, SqlParam> = { dt: SqlLiteral.date(dt), run: SqlLiteral.token(run), notified_at: SqlLiteral.timestamp(sqlTimestamp(now())) };
-    ids.forEach((id, i) => (values[`finding_id_${i}`] = id));
-    const text = readSql('core/sql/record-notified.sql').replace('{{finding_ids}}', () => ids.map((_, i) => `:finding_id_${i}`).join(', '));
-    const q = compileNamedParams(text);
-    await engine.replacePartition(notified, { dt, batch }, [{ sql: q.text, params: bindNamedParams(q, values), label: 'record-notified' }]);
+    // The finding ids come back from the lake: bound, in the WHERE clause.
+    const values = { dt: SqlLiteral.date(dt), run: SqlLiteral.token(run), notified_at: SqlLiteral.timestamp(sqlTimestamp(now())) };
+    await engine.replacePartition(notified, { dt, batch }, [boundSqlWithList('core/sql/record-notified.sql', 'finding_ids', ids, values)]);
   }
 }

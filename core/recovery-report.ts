@@ -3,7 +3,7 @@
  * back, which hours the detections re-run, whether Okta's log stream is still off and how to turn it back on.
  * Pure functions of what the recovery knows, so the wording is tested without AWS.
  */
-import type { RecoveryWindow } from './lake-silences.ts';
+import { windowsDurationMs, type RecoveryWindow } from './lake-silences.ts';
 
 /** Our log stream as Okta reports it (`GET /api/v1/logStreams`). */
 export type StreamStatus =
@@ -51,8 +51,6 @@ export function duration(ms: number): string {
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
-
-const span = (w: RecoveryWindow): number => Date.parse(w.until) - Date.parse(w.since);
 
 /** The lines about the log stream: its state and, when it is off, how to turn it back on. */
 export function streamLines(stream: StreamStatus, names: ReportNames): string[] {
@@ -102,7 +100,7 @@ export interface RecoverySummaryInput {
 }
 
 export function recoverySummary(input: RecoverySummaryInput): OpsMessage {
-  const gap = input.windows.reduce((n, w) => n + span(w), 0);
+  const gap = windowsDurationMs(input.windows);
   const off = streamIsOff(input.stream) ? '; log stream still off' : '';
   const subject = `${SUBJECT_PREFIX}: ${count(input.written)} Okta events recovered from a ${duration(gap)} gap${off}`;
   const lines = [
@@ -111,7 +109,7 @@ export function recoverySummary(input: RecoverySummaryInput): OpsMessage {
       : 'The hourly check found Okta events missing from the lake. The missing window was read back from the Okta System Log API.',
     '',
     `Gap: ${duration(gap)} in ${input.windows.length === 1 ? 'one window' : `${input.windows.length} windows`} (UTC):`,
-    ...input.windows.map((w) => `  ${w.since} to ${w.until} (${duration(span(w))})${w.capped ? ' - the lake held no event in the two days before: earlier events, if any, were not read' : ''}`),
+    ...input.windows.map((w) => `  ${w.since} to ${w.until} (${duration(windowsDurationMs([w]))})${w.capped ? ' - the lake held no event in the two days before: earlier events, if any, were not read' : ''}`),
     `Events read from Okta: ${count(input.read)}; written to the lake: ${count(input.written)} (through Firehose ${input.names.deliveryStreamName}, under the hour of each event's published time).`,
   ];
   if (input.quarantined > 0) {

@@ -1,7 +1,7 @@
 /** Reads the project's SQL files from the asset root (the repository locally, the bundle on Lambda). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SqlQuery } from '../engines/sql-values.ts';
+import type { SqlQuery, SqlValue } from '../engines/sql-values.ts';
 import { assetRoot } from './assets.ts';
 import { bindNamedParams, compileNamedParams, type CompiledSql, type SqlParam } from './sql-params.ts';
 
@@ -32,5 +32,14 @@ export function boundSql(path: string, values: Readonly<Record<string, SqlParam>
   return { sql: c.text, params: bindNamedParams(c, values, path), label: path };
 }
 
-/** A query file's text ready to be nested: trailing semicolons and blank space removed. */
-export const asSubquery = (sql: string): string => sql.trim().replace(/;+\s*$/, '');
+/**
+ * `boundSql` for a file whose `{{name}}` stands for a list of values (`x in ({{name}})`, in a WHERE clause): one
+ * bound parameter per value, `:name_0`, `:name_1`, ... The list must not be empty.
+ */
+export function boundSqlWithList(path: string, name: string, list: readonly SqlValue[], values: Readonly<Record<string, SqlParam>>): SqlQuery {
+  if (list.length === 0) throw new Error(`${path}: the list {{${name}}} is empty`);
+  const listValues: Record<string, SqlParam> = { ...values };
+  list.forEach((v, i) => (listValues[`${name}_${i}`] = v));
+  const c = compileNamedParams(readSql(path).replace(`{{${name}}}`, () => list.map((_, i) => `:${name}_${i}`).join(', ')));
+  return { sql: c.text, params: bindNamedParams(c, listValues, path), label: path };
+}

@@ -22,6 +22,21 @@ export interface PullProgress {
   readonly lastPublished: string | undefined;
 }
 
+/** No page read yet. */
+export const NO_PROGRESS: PullProgress = { pages: 0, events: 0, written: 0, duplicates: 0, quarantined: 0, lastPublished: undefined };
+
+/** The progress of a pull that continued `earlier` (a resumed one): the counts added, the newest `lastPublished`. */
+export function addProgress(earlier: PullProgress, later: PullProgress): PullProgress {
+  return {
+    pages: earlier.pages + later.pages,
+    events: earlier.events + later.events,
+    written: earlier.written + later.written,
+    duplicates: earlier.duplicates + later.duplicates,
+    quarantined: earlier.quarantined + later.quarantined,
+    lastPublished: later.lastPublished ?? earlier.lastPublished,
+  };
+}
+
 export interface PullResult extends PullProgress {
   /** Hours (`YYYY-MM-DDTHH`) that received events, sorted. */
   readonly hours: readonly string[];
@@ -49,7 +64,7 @@ export interface PullOptions {
 export async function pullSystemLog(options: PullOptions): Promise<PullResult> {
   const batchEvents = options.batchEvents ?? 20_000;
   const hours = new Set<string>();
-  let progress: PullProgress = { pages: 0, events: 0, written: 0, duplicates: 0, quarantined: 0, lastPublished: undefined };
+  let progress = NO_PROGRESS;
   let batch: object[] = [];
   let cursor: string | undefined;
 

@@ -10,8 +10,7 @@ import { SqlLiteral } from '../engines/sql-values.ts';
 import type { EventSink } from '../ingest/event-sink.ts';
 import { addDays } from '../schema/layout.ts';
 import { OktaApiError, type OktaClient } from '../okta-api/index.ts';
-import { compileNamedParams, bindNamedParams, type SqlParam } from './sql-params.ts';
-import { boundSql, readSql } from './sql-files.ts';
+import { boundSql, boundSqlWithList } from './sql-files.ts';
 import { pullSystemLog } from './system-log-pull.ts';
 
 /** The Okta API, and where what it returns goes. */
@@ -52,12 +51,10 @@ function leavingOutKnown(engine: QueryEngine, sink: EventSink, fromDt: string, t
       const uuidOf = (e: object) => String((e as { uuid?: unknown }).uuid ?? '').toLowerCase();
       const asked = [...new Set(events.map(uuidOf).filter((u) => u !== ''))];
       const known = new Set<string>();
+      const days = { from_dt: SqlLiteral.date(fromDt), to_dt: SqlLiteral.date(toDt) };
       for (let i = 0; i < asked.length; i += KNOWN_UUIDS_PER_QUERY) {
-        const chunk = asked.slice(i, i + KNOWN_UUIDS_PER_QUERY);
-        const values: Record<string, SqlParam> = { from_dt: SqlLiteral.date(fromDt), to_dt: SqlLiteral.date(toDt) };
-        chunk.forEach((u, j) => (values[`uuid_${j}`] = u));
-        const q = compileNamedParams(readSql('core/sql/known-uuids.sql').replace('{{uuids}}', () => chunk.map((_, j) => `:uuid_${j}`).join(', ')));
-        for (const row of await engine.select(q.text, bindNamedParams(q, values, 'known-uuids'))) known.add(String(row.uuid));
+        const q = boundSqlWithList('core/sql/known-uuids.sql', 'uuids', asked.slice(i, i + KNOWN_UUIDS_PER_QUERY), days);
+        for (const row of await engine.select(q.sql, q.params)) known.add(String(row.uuid));
       }
       const fresh = events.filter((e) => !known.has(uuidOf(e)));
       const wrote = await sink.write(fresh);

@@ -22,6 +22,9 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,3})?$/;
 /** Partition values and catalog ids: the characters S3 prefixes and our ids use. */
 const TOKEN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,254}$/;
 
+/** A query's text ready to be nested in another (a subquery, a branch of a union): trailing semicolons and blank space removed. */
+export const asSubquery = (sql: string): string => sql.trim().replace(/;+\s*$/, '');
+
 /** A Trino string literal: single quotes, each quote inside doubled. */
 export const quoteString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 

@@ -3,9 +3,9 @@
  * `OktaApiAccess` sets it: the secret holding the credentials, the org, and the api-events stream with its delivery
  * time. One reader for both functions, so they agree on names, ranges and messages.
  */
-import { OktaConfigError, parseOrgUrl } from '../okta-api/index.ts';
+import { OktaClient, OktaConfigError, parseOrgUrl, type OktaClientOptions, type OktaCredentials } from '../okta-api/index.ts';
 import { RECOVERY_ENV } from './env.ts';
-import { HandlerConfigError, requiredVariable } from './runtime.ts';
+import { HandlerConfigError, requiredVariable, wholeNumberVariable, type HandlerLog } from './runtime.ts';
 
 export interface OktaApiConfig {
   readonly secretArn: string;
@@ -24,16 +24,22 @@ export function readOktaApiConfig(env: Readonly<Record<string, string | undefine
     if (e instanceof OktaConfigError) throw new HandlerConfigError(`environment variable ${e.message}`);
     throw e;
   }
-  const name = RECOVERY_ENV.apiStreamDelaySeconds;
-  const delayText = v('apiStreamDelaySeconds', "the api-events stream's delivery time in seconds");
-  const delay = Number(delayText);
-  if (!Number.isInteger(delay) || delay < 0 || delay > 900) {
-    throw new HandlerConfigError(`environment variable ${name} is ${JSON.stringify(delayText)}; it must be a whole number of seconds from 0 to 900`);
-  }
+  const delay = wholeNumberVariable(env, RECOVERY_ENV.apiStreamDelaySeconds, 0, 900, "the api-events stream's delivery time in seconds");
   return {
     secretArn: v('oktaSecretArn', 'the ARN of the Okta API secret'),
     orgUrl,
     apiStreamName: v('apiStreamName', 'the api-events Firehose stream name'),
     apiStreamDelaySeconds: delay,
   };
+}
+
+/** The Okta client of a function (`name` in its user agent), logging each retry and rate-limit wait. */
+export function oktaClientFor(
+  orgUrl: string | URL,
+  credentials: OktaCredentials,
+  name: string,
+  log: HandlerLog,
+  options: Partial<Omit<OktaClientOptions, 'orgUrl' | 'credentials'>> = {},
+): OktaClient {
+  return new OktaClient({ userAgent: `okta-log-lake ${name}`, onEvent: (event) => log.info('okta api', { ...event }), ...options, orgUrl, credentials });
 }

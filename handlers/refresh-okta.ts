@@ -12,11 +12,11 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { OktaFetch } from '../core/user-events-fetch.ts';
 import { FirehoseEventSink } from '../ingest/firehose-sink.ts';
 import { waitForLanding } from '../ingest/s3-landing.ts';
-import { OktaClient, type OktaClientOptions } from '../okta-api/index.ts';
+import type { OktaClient, OktaClientOptions } from '../okta-api/index.ts';
 import { HANDLER_ENV } from './env.ts';
-import { readOktaApiConfig, type OktaApiConfig } from './okta-api-config.ts';
+import { oktaClientFor, readOktaApiConfig, type OktaApiConfig } from './okta-api-config.ts';
 import { oktaAccessOnce } from './okta-secret.ts';
-import { requiredVariable, type HandlerLog } from './runtime.ts';
+import { realSleep, requiredVariable, type HandlerLog } from './runtime.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -44,7 +44,7 @@ export function refreshOkta(
   options: { clients?: RefreshOktaClients; sleep?: (ms: number) => Promise<void>; now?: () => Date; okta?: Partial<OktaClientOptions> } = {},
 ): RefreshOkta {
   const clients = options.clients ?? { secrets: new SecretsManagerClient({}), firehose: new FirehoseClient({}), s3: new S3Client({}) };
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? realSleep;
   const now = options.now ?? (() => new Date());
   const access = oktaAccessOnce(clients.secrets, config.secretArn);
   let client: OktaClient | undefined;
@@ -55,7 +55,7 @@ export function refreshOkta(
     if (found.kind === 'invalid') return { reason: `the Okta API secret ${config.secretArn} is not usable (${found.problem}): the refresh used the lake only` };
     // A new client when the credentials changed (the secret is read again now and then: a rotated key).
     if (client?.credentials !== found.credentials) {
-      client = new OktaClient({ userAgent: 'okta-log-lake refresh-user', onEvent: (e) => log.info('okta api', { ...e }), ...options.okta, orgUrl: config.orgUrl, credentials: found.credentials });
+      client = oktaClientFor(config.orgUrl, found.credentials, 'refresh-user', log, options.okta);
     }
     return {
       fetch: {

@@ -4,6 +4,7 @@
  * its thresholds. Handlers' logic takes a `Runtime` and a clock, so tests pass fakes.
  */
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -48,6 +49,19 @@ export function requiredVariable(env: Readonly<Record<string, string | undefined
   if (!value) throw new HandlerConfigError(`environment variable ${name} is not set; it must hold ${what} (the infrastructure sets it)`);
   return value;
 }
+
+/** The whole number in environment variable `name`, from `min` to `max`; the error names it and what it holds. */
+export function wholeNumberVariable(env: Readonly<Record<string, string | undefined>>, name: string, min: number, max: number, what: string): number {
+  const text = requiredVariable(env, name, what);
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new HandlerConfigError(`environment variable ${name} is ${JSON.stringify(text)}; it must be a whole number from ${min} to ${max} (${what})`);
+  }
+  return n;
+}
+
+/** A real timer: how the engines and sinks wait unless a test gives them another. */
+export const realSleep = (ms: number): Promise<void> => delay(ms);
 
 function required(env: Readonly<Record<string, string | undefined>>, key: keyof typeof HANDLER_ENV, what: string): string {
   return requiredVariable(env, HANDLER_ENV[key], what);
@@ -131,20 +145,30 @@ export interface RuntimeOptions {
   readonly catalog?: readonly Detection[];
 }
 
-/** Builds the engine, notifier and catalog from a configuration; call once per container. */
-export function createRuntime(config: HandlerConfig, log: HandlerLog, options: RuntimeOptions = {}): Runtime {
-  const clients = options.clients ?? defaultAwsClients();
-  const catalog = configureCatalog(options.catalog ?? loadCatalog(join(assetRoot(), 'detections')), config);
-  const runbooks = new Map(catalog.catalog.map((d) => [d.id, d.runbook]));
-  const engine = new AthenaEngine({
+/** The Athena engine over the lake of a function's configuration, logging to the function's log. */
+export function lakeEngine(
+  config: Pick<HandlerConfig, 'workgroup' | 'database' | 'bucket'>,
+  clients: Pick<AwsClients, 'athena' | 's3'>,
+  log: HandlerLog,
+  sleep?: (ms: number) => Promise<void>,
+): AthenaEngine {
+  return new AthenaEngine({
     athena: clients.athena,
     s3: clients.s3,
     workgroup: config.workgroup,
     database: config.database,
     bucket: config.bucket,
-    sleep: options.sleep,
+    sleep,
     log: (message, fields) => log.info(message, fields),
   });
+}
+
+/** Builds the engine, notifier and catalog from a configuration; call once per container. */
+export function createRuntime(config: HandlerConfig, log: HandlerLog, options: RuntimeOptions = {}): Runtime {
+  const clients = options.clients ?? defaultAwsClients();
+  const catalog = configureCatalog(options.catalog ?? loadCatalog(join(assetRoot(), 'detections')), config);
+  const runbooks = new Map(catalog.catalog.map((d) => [d.id, d.runbook]));
+  const engine = lakeEngine(config, clients, log, options.sleep);
   const notifier = new AwsNotifier({
     sns: clients.sns,
     events: clients.events,

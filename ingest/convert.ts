@@ -11,12 +11,13 @@
  * partition in that range (the first batch into an empty lake) skips the anti-join; the later batches of a
  * time-ordered input overlap the earlier ones by a day or two, so they read only those partitions' uuids.
  *
- * DuckDB writes the batch's files beside the lake (`.staging/`), and each whole file is then moved into its
+ * DuckDB writes the batch's files in the ingest's staging folder, and each whole file is then moved into its
  * partition: a process killed while DuckDB writes leaves no half-written Parquet file where queries read.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DuckDbEngine } from '../engines/duckdb/engine.ts';
+import { quoteString } from '../engines/sql-values.ts';
 import { addDays } from '../schema/layout.ts';
 import { logEventColumns, okta_events } from '../schema/logevent.ts';
 import { duckdbColumnsLiteral } from '../schema/types.ts';
@@ -57,29 +58,27 @@ export interface ConvertOptions {
   readonly maxObjectBytes?: number;
 }
 
-const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
 export async function convertBatch(engine: DuckDbEngine, batch: StagedBatch, options: ConvertOptions = {}): Promise<ConvertedBatch> {
   const target = join(engine.root, okta_events.location);
   const existing = eventFilesBetween(target, addDays(batch.minDt, -1), addDays(batch.maxDt, 1));
   mkdirSync(target, { recursive: true });
   const maxObjectBytes = options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
   const antiJoin = existing.length
-    ? `anti join (select distinct lower(uuid) as uuid_key from read_parquet([${existing.map(quote).join(', ')}])) as lake
+    ? `anti join (select distinct lower(uuid) as uuid_key from read_parquet([${existing.map(quoteString).join(', ')}])) as lake
          on lower(staged.uuid) = lake.uuid_key`
     : '';
-  const staging = join(engine.root, '.staging', `copy-${batch.filePrefix}`);
-  rmSync(staging, { recursive: true, force: true });
+  // Beside the staged rows, in the ingest's own staging folder: removed with it whatever happens.
+  const staging = join(dirname(batch.file), `copy-${batch.filePrefix}`);
   mkdirSync(staging, { recursive: true });
   const result = await engine.connection.runAndReadAll(
     `copy (select staged.*
-           from read_json(${quote(batch.file)}, format = 'newline_delimited', records = true, columns = ${STAGED_COLUMNS},
+           from read_json(${quoteString(batch.file)}, format = 'newline_delimited', records = true, columns = ${STAGED_COLUMNS},
                           maximum_object_size = ${maxObjectBytes}) as staged
            ${antiJoin}
            -- Rows of one event type and user side by side compress better (about 6% smaller files) and read faster.
            order by dt, hour, eventtype, actor.alternateid, published)
-     to ${quote(staging)} (format parquet, compression snappy, partition_by (dt, hour),
-                           filename_pattern ${quote(`${batch.filePrefix}-{i}`)}, overwrite_or_ignore true)`,
+     to ${quoteString(staging)} (format parquet, compression snappy, partition_by (dt, hour),
+                           filename_pattern ${quoteString(`${batch.filePrefix}-{i}`)}, overwrite_or_ignore true)`,
   );
   const written = Number(result.value(0, 0));
   const hours = moveIntoPartitions(staging, target);

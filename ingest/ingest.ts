@@ -16,7 +16,7 @@ import { mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DuckDbEngine } from '../engines/duckdb/engine.ts';
-import { dayOf, hourOf, lakePaths, type Hour } from '../schema/layout.ts';
+import { dayOf, hourOf, lakePaths, parseHour, type Hour } from '../schema/layout.ts';
 import { logEventColumns } from '../schema/logevent.ts';
 import { rowNormalizer } from '../schema/normalize.ts';
 import { classify, type Classified } from './classify.ts';
@@ -294,7 +294,7 @@ export async function ingestSources(
     duplicates,
     quarantined,
     blank,
-    hours: [...hoursTouched].sort().map((label) => ({ dt: label.slice(0, 10), hour: label.slice(11) })),
+    hours: [...hoursTouched].sort().map((label) => parseHour(label)),
     errorFiles: errors.paths(),
     firstRejections,
     firehoseErrors: [...firehoseErrors.values()],

@@ -5,7 +5,7 @@
  * stream's delivery time, past which it goes on with what is there and says so.
  */
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { lakePaths } from '../schema/layout.ts';
+import { lakePaths, parseHour, partitionPath } from '../schema/layout.ts';
 
 export interface LandingWait {
   readonly s3: S3Client;
@@ -40,7 +40,7 @@ export async function waitForLanding(wait: LandingWait): Promise<string[]> {
 }
 
 async function hasObjectSince(wait: LandingWait, hour: string): Promise<boolean> {
-  const prefix = `${lakePaths.events}/dt=${hour.slice(0, 10)}/hour=${hour.slice(11, 13)}/`;
+  const prefix = `${lakePaths.events}/${partitionPath({ ...parseHour(hour) })}/`;
   let token: string | undefined;
   do {
     const page = await wait.s3.send(new ListObjectsV2Command({ Bucket: wait.bucket, Prefix: prefix, ContinuationToken: token }));

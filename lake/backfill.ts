@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { pullSystemLog, type PullProgress } from '../core/system-log-pull.ts';
+import { addProgress, NO_PROGRESS, pullSystemLog, type PullProgress } from '../core/system-log-pull.ts';
 import type { OktaClient } from '../okta-api/index.ts';
 import { hourLabel, hourOf, parseIsoInstant } from '../schema/layout.ts';
 import { LocalEventSink } from './local-event-sink.ts';
@@ -114,24 +114,18 @@ export async function backfill(input: BackfillInput): Promise<BackfillResult> {
   const until = input.until.toISOString();
   const path = checkpointPath(input.lake.root, org);
   const saved = readCheckpoint(path);
-  if (saved && (saved.org !== org.origin || saved.since !== since || saved.until !== until) && !input.restart) {
+  const sameRange = saved !== undefined && saved.org === org.origin && saved.since === since && saved.until === until;
+  if (saved && !sameRange && !input.restart) {
     throw new BackfillError(
       `an unfinished backfill of ${saved.org} from ${saved.since} to ${saved.until} is checkpointed in ${path}: ` +
         `resume it with the same --since and --until, or pass --restart to start this one instead`,
     );
   }
-  const resume = saved && saved.org === org.origin && saved.since === since && saved.until === until ? saved : undefined;
+  const resume = sameRange ? saved : undefined;
   const startedAt = resume?.startedAt ?? now().toISOString();
-  const earlier: PullProgress = resume?.progress ?? { pages: 0, events: 0, written: 0, duplicates: 0, quarantined: 0, lastPublished: undefined };
+  const earlier = resume?.progress ?? NO_PROGRESS;
   const hours = new Set(resume?.hours ?? []);
-  const total = (p: PullProgress): PullProgress => ({
-    pages: earlier.pages + p.pages,
-    events: earlier.events + p.events,
-    written: earlier.written + p.written,
-    duplicates: earlier.duplicates + p.duplicates,
-    quarantined: earlier.quarantined + p.quarantined,
-    lastPublished: p.lastPublished ?? earlier.lastPublished,
-  });
+  const total = (p: PullProgress): PullProgress => addProgress(earlier, p);
 
   const sink = new LocalEventSink(input.lake, `okta-api ${org.origin}`);
   const recordingSink = {

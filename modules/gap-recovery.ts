@@ -1,5 +1,5 @@
 /**
- * Gap recovery in AWS (handlers/recovery.ts does the work): when the Okta log stream goes silent, the missing window
+ * Gap recovery in AWS (handlers/recovery/ does the work): when the Okta log stream goes silent, the missing window
  * is read back from the System Log API into the lake, and the hourly detections re-run the hours it filled.
  *
  * - The Okta API credentials and the api-events stream it writes through: `OktaApiAccess` (okta-api-access.ts),

@@ -36,7 +36,6 @@ export {
   SYSTEM_LOG_PATH,
   SYSTEM_LOG_RETENTION_DAYS,
   isPollingQuery,
-  systemLogEvents,
   systemLogPages,
   systemLogQueryParams,
   type OktaLogEvent,

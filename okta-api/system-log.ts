@@ -139,11 +139,6 @@ export async function* systemLogPages(
   }
 }
 
-/** Every event of a query, in Okta's order (a convenience over `systemLogPages`). */
-export async function* systemLogEvents(client: OktaClient, start: SystemLogStart, options: { readonly signal?: AbortSignal } = {}): AsyncGenerator<OktaLogEvent, void, undefined> {
-  for await (const page of systemLogPages(client, start, options)) yield* page.events;
-}
-
 function instant(name: string, value: Date | string): number {
   const ms = value instanceof Date ? value.getTime() : ISO_8601.test(value.trim()) ? Date.parse(value.trim()) : Number.NaN;
   if (Number.isNaN(ms)) {

@@ -5,17 +5,17 @@
  * history is made useful at once: the daily snapshots of the days it covered are built, and with `--detect` the
  * hourly detections run over its hours, their findings recorded and summarized as history.
  */
-import cliProgress from 'cli-progress';
 import { historyLines, summarizeHistory } from '../../core/history.ts';
 import type { Finding } from '../../core/findings.ts';
 import { resolve } from 'node:path';
 import { backfill, BackfillError, checkpointPath, resumableRange } from '../../lake/backfill.ts';
 import { parseDay, parseHour, parseIsoInstant } from '../../schema/layout.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
-import { OktaConfigError, SYSTEM_LOG_MAX_SINCE_DAYS, type OktaClientStats } from '../../okta-api/index.ts';
+import { OktaConfigError, SYSTEM_LOG_MAX_SINCE_DAYS } from '../../okta-api/index.ts';
 import { oktaClientFromEnv } from '../okta-options.ts';
 import { detectionSettings } from '../lake-options.ts';
 import type { Io } from '../output.ts';
+import { timeRangeProgress } from '../progress.ts';
 import { UsageError } from '../usage-error.ts';
 
 export interface BackfillArgs {
@@ -38,12 +38,17 @@ const DAY_MS = 86_400_000;
 export function parseInstant(value: string, option: string, now: Date): Date {
   const relative = /^(\d{1,3})d$/.exec(value);
   if (relative) return new Date(now.getTime() - Number(relative[1]) * DAY_MS);
-  // Strictly: a calendar date that does not exist (2026-02-30) is an error, not the day it rolls over to.
-  const day = /^\d{4}-\d{2}-\d{2}$/.test(value) ? (() => { try { return parseDay(value); } catch { return undefined; } })() : undefined;
-  const instant = day ? new Date(`${day}T00:00:00Z`) : parseIsoInstant(value);
-  if (!instant) {
-    throw new UsageError(`${option} "${value}" is not a date (2026-09-01), an ISO 8601 instant with a zone (2026-09-01T00:00:00Z) or a number of days back (90d)`);
+  const wrong = new UsageError(`${option} "${value}" is not a date (2026-09-01), an ISO 8601 instant with a zone (2026-09-01T00:00:00Z) or a number of days back (90d)`);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    // Strictly: a calendar date that does not exist (2026-02-30) is an error, not the day it rolls over to.
+    try {
+      return new Date(`${parseDay(value)}T00:00:00Z`);
+    } catch {
+      throw wrong;
+    }
   }
+  const instant = parseIsoInstant(value);
+  if (!instant) throw wrong;
   return instant;
 }
 
@@ -67,7 +72,7 @@ export async function backfillCommand(io: Io, args: BackfillArgs): Promise<void>
   const stop = new AbortController();
   const interrupt = () => stop.abort();
   process.once('SIGINT', interrupt);
-  const bar = progressBar(io, since, until, client.stats);
+  const bar = timeRangeProgress(io, since, until, () => client.stats.rateLimitWaits);
   try {
     let result;
     try {
@@ -127,22 +132,4 @@ export async function backfillCommand(io: Io, args: BackfillArgs): Promise<void>
     process.removeListener('SIGINT', interrupt);
     lake.close();
   }
-}
-
-/** A bar over the query's time range: how far `published` has come, events, pages and rate-limit waits, with an ETA. */
-function progressBar(io: Io, since: Date, until: Date, stats: OktaClientStats) {
-  if (!io.interactive) return { update: () => {}, stop: () => {} };
-  const span = until.getTime() - since.getTime();
-  const b = new cliProgress.SingleBar(
-    { stream: io.progressStream ?? process.stderr, format: 'backfill [{bar}] {percentage}% | {events} events | {pages} pages | {waits} rate-limit waits | eta {eta_formatted}', hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  b.start(span, 0, { events: 0, pages: 0, waits: 0 });
-  return {
-    update: (p: { events: number; pages: number; lastPublished: string | undefined }) => {
-      const at = p.lastPublished ? Math.min(span, Math.max(0, Date.parse(p.lastPublished) - since.getTime())) : 0;
-      b.update(at, { events: p.events, pages: p.pages, waits: stats.rateLimitWaits });
-    },
-    stop: () => b.stop(),
-  };
 }

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { bindNamedParams, compileNamedParams, type SqlParam, type SqlValue } from '../../core/sql-params.ts';
 import type { JsonRow } from '../../engines/duckdb/json-rows.ts';
+import { asSubquery } from '../../engines/sql-values.ts';
 import type { ResultRow } from '../../engines/query-engine.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
 import { existingLakeDir } from '../lake-options.ts';
@@ -40,7 +41,7 @@ export async function queryCommand(io: Io, args: QueryArgs): Promise<void> {
   if ((args.sql === undefined) === (args.file === undefined)) throw new UsageError('query needs the SQL text or --file <path>, not both');
   if (args.file !== undefined && !existsSync(args.file)) throw new UsageError(`SQL file ${args.file} does not exist`);
   const sql = args.sql ?? readFileSync(args.file!, 'utf8');
-  const compiled = compileNamedParams(sql.trim().replace(/;+\s*$/, ''));
+  const compiled = compileNamedParams(asSubquery(sql));
   let params: SqlParam[];
   try {
     params = bindNamedParams(compiled, parseParams(args.param), 'query');

@@ -6,12 +6,12 @@
  * `detect` command that re-runs them.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import cliProgress from 'cli-progress';
 import { hourLabel } from '../../schema/layout.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
 import type { IngestSummary, InputSource } from '../../ingest/ingest.ts';
 import { folderSources, parseReplayLocation, ReplayLocationError, S3ReadError, type ReplayLocation } from '../../ingest/replay.ts';
 import type { Io } from '../output.ts';
+import { filesProgress } from '../progress.ts';
 import { UsageError } from '../usage-error.ts';
 import { errorFileLines, firehoseErrorLines, rejectionLines } from './ingest.ts';
 
@@ -53,17 +53,6 @@ async function inputs(where: ReplayLocation, deps: ReplayDeps): Promise<{ source
   }
   if (files.length === 0) throw new UsageError(`folder ${where.path} holds no files to replay`);
   return { sources: files, total: files.length };
-}
-
-/** A bar by files on a terminal; nothing otherwise. */
-function filesProgress(io: Io, total: number | undefined): { update: (done: number) => void; stop: () => void } {
-  if (!io.interactive || total === undefined || total < 2) return { update: () => {}, stop: () => {} };
-  const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: 'replay [{bar}] {value}/{total} files | eta {eta_formatted}', hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(total, 0);
-  return { update: (done) => bar.update(done), stop: () => bar.stop() };
 }
 
 /** An S3 failure that is about the user's setup, said as what to do. */

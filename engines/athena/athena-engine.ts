@@ -20,7 +20,7 @@ import {
 import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client, type _Error as S3Error } from '@aws-sdk/client-s3';
 import { partitionPath } from '../../schema/layout.ts';
 import { checkClearPartitions, type QueryEngine, type ResultRow, type ResultValue } from '../query-engine.ts';
-import { SqlLiteral, type SqlParam, type SqlQuery } from '../sql-values.ts';
+import { asSubquery, SqlLiteral, type SqlParam, type SqlQuery } from '../sql-values.ts';
 import { executionParameters, renderForAthena } from './execution-parameters.ts';
 import { quoteIdent as quoteIdentifier, trinoType, type TableDef } from '../../schema/types.ts';
 
@@ -360,8 +360,9 @@ export function insertStatements(table: TableDef, partitionValues: readonly stri
   const head = [`insert into ${quoteIdentifier(table.name)}`, `select ${[...columns, ...keys].join(',\n  ')}`, 'from ('].join('\n');
   const tail = '\n) as s';
   const separator = '\nunion all\n';
+  const separatorBytes = Buffer.byteLength(separator, 'utf8');
   const fixed = Buffer.byteLength(head, 'utf8') + 1 + Buffer.byteLength(tail, 'utf8');
-  const bodies = selects.map((q) => ({ ...q, sql: q.sql.trim().replace(/;+\s*$/, '') }));
+  const bodies = selects.map((q) => ({ ...q, sql: asSubquery(q.sql) }));
   // Sizes as Athena will see them: literals written in.
   const sizes = bodies.map((q) => Buffer.byteLength(renderForAthena(q.sql, q.params).text, 'utf8'));
 
@@ -383,9 +384,8 @@ export function insertStatements(table: TableDef, partitionValues: readonly stri
     if (fixed + size > maxBytes) {
       throw new Error(`${bodies[i]!.label ?? `select ${i + 1}`}: ${size} bytes, too long for one Athena query even alone (at most ${maxBytes - fixed} here)`);
     }
-    const added = size + (batch.length > 0 ? Buffer.byteLength(separator, 'utf8') : 0);
-    if (batchBytes + added > maxBytes) flush();
-    batchBytes += size + (batch.length > 0 ? Buffer.byteLength(separator, 'utf8') : 0);
+    if (batch.length > 0 && batchBytes + separatorBytes + size > maxBytes) flush();
+    batchBytes += (batch.length > 0 ? separatorBytes : 0) + size;
     batch.push(i);
   });
   flush();

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
-import { paramValue, type SqlParam, type SqlQuery } from '../sql-values.ts';
+import { asSubquery, paramValue, type SqlParam, type SqlQuery } from '../sql-values.ts';
 import { lakeTables, okta_events } from '../../schema/index.ts';
 import { lakeViews } from '../../schema/views.ts';
 import { duckdbType, quoteIdent, type TableDef } from '../../schema/types.ts';
@@ -136,7 +136,7 @@ export class DuckDbEngine implements QueryEngine {
       .join(', ');
     const empty = `select ${Object.entries(table.columns).map(([n, t]) => `cast(null as ${duckdbType(t)}) as ${quoteIdent(n)}`).join(', ')} where false`;
     // Each select translated on its own (its text repeats from run to run; the translation is cached by text).
-    const union = selects.length > 0 ? selects.map((q) => `(${trinoToDuckDb(q.sql.trim().replace(/;+\s*$/, ''))})`).join('\nunion all\n') : empty;
+    const union = selects.length > 0 ? selects.map((q) => `(${trinoToDuckDb(asSubquery(q.sql))})`).join('\nunion all\n') : empty;
     await this.run(`create temp table ${staging} as select ${casts} from (${union})`, selects.flatMap((q) => q.params));
     // Written outside the table's folders, then swapped in whole: a reader (or a crash) never sees half a partition.
     const next = join(this.root, '.staging', staging);

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HANDLER_ENV, RECOVERY_ENV } from '../../handlers/env.ts';
-import { readRecoveryConfig } from '../../handlers/recovery-runtime.ts';
+import { readRecoveryConfig } from '../../handlers/recovery/runtime.ts';
 import { API_BUFFERING_INTERVAL_SECONDS, apiDeliverySeconds as rerunDelaySeconds } from '../../modules/okta-api-access.ts';
 import type { Plan } from '../../modules/policy/plan.ts';
 import { all, nameIs, one, parsed, ref, synthStack, TEST_CONFIG, type Found } from './helpers.ts';
@@ -286,7 +286,7 @@ describe('the re-run queue', () => {
     expect(rerunDelaySeconds(60)).toBe(90 + 300);
     expect(rerunDelaySeconds(900)).toBe(900);
     expect(reruns.attrs).toMatchObject({ kms_master_key_id: ref(key(), 'arn'), visibility_timeout_seconds: 6 * 600 });
-    // FIFO, one message group: re-runs one at a time, oldest first (handlers/recovery.ts sends them so).
+    // FIFO, one message group: re-runs one at a time, oldest first (handlers/recovery/queues.ts sends them so).
     expect(reruns.attrs).toMatchObject({ fifo_queue: true, content_based_deduplication: true });
     expect(dlq.attrs.fifo_queue).toBe(true);
     expect(JSON.parse(String(reruns.attrs.redrive_policy))).toEqual({ deadLetterTargetArn: ref(dlq, 'arn'), maxReceiveCount: 3 });

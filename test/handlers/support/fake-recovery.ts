@@ -21,7 +21,7 @@ import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { compileNamedParams } from '../../../core/sql-params.ts';
 import { readSql } from '../../../core/sql-files.ts';
 import { RECOVERY_ENV, HANDLER_ENV } from '../../../handlers/env.ts';
-import type { RecoveryClients } from '../../../handlers/recovery-runtime.ts';
+import type { RecoveryClients } from '../../../handlers/recovery/runtime.ts';
 import { FakeAws, type Outcome, type StartedQuery } from './fake-aws.ts';
 import { unquote } from './fake-lake.ts';
 

@@ -9,13 +9,12 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { AthenaEngine } from '../engines/athena/athena-engine.ts';
-import { OktaClient, type OktaClientOptions } from '../okta-api/index.ts';
-import { HANDLER_ENV, RECOVERY_ENV } from './env.ts';
-import { readOktaApiConfig } from './okta-api-config.ts';
-import { oktaAccessOnce } from './okta-secret.ts';
-import type { RecoveryConfig, RecoveryRuntime } from './recovery.ts';
-import { HandlerConfigError, requiredVariable, type HandlerLog } from './runtime.ts';
+import type { OktaClientOptions } from '../../okta-api/index.ts';
+import { HANDLER_ENV, RECOVERY_ENV } from '../env.ts';
+import { oktaClientFor, readOktaApiConfig } from '../okta-api-config.ts';
+import { oktaAccessOnce } from '../okta-secret.ts';
+import type { RecoveryConfig, RecoveryRuntime } from './context.ts';
+import { lakeEngine, realSleep, requiredVariable, wholeNumberVariable, type HandlerLog } from '../runtime.ts';
 
 export interface RecoveryHandlerConfig extends RecoveryConfig {
   readonly workgroup: string;
@@ -24,15 +23,6 @@ export interface RecoveryHandlerConfig extends RecoveryConfig {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-function wholeNumber(env: Env, name: string, min: number, max: number, what: string): number {
-  const text = requiredVariable(env, name, what);
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new HandlerConfigError(`environment variable ${name} is ${JSON.stringify(text)}; it must be a whole number from ${min} to ${max} (${what})`);
-  }
-  return n;
-}
 
 /** Reads and validates the recover-gap function's environment. */
 export function readRecoveryConfig(env: Env): RecoveryHandlerConfig {
@@ -52,9 +42,9 @@ export function readRecoveryConfig(env: Env): RecoveryHandlerConfig {
     rerunQueueUrl: v('rerunQueueUrl', 'the re-run queue URL'),
     opsTopicArn: v('opsTopicArn', 'the ops topic ARN'),
     silenceAlarmName: v('silenceAlarmName', 'the okta-silent alarm name'),
-    silenceMinutes: wholeNumber(env, RECOVERY_ENV.silenceMinutes, 1, 1440, 'minutes without events that make a silence'),
-    landingLagSeconds: wholeNumber(env, RECOVERY_ENV.landingLagSeconds, 0, 3600, 'seconds a streamed event takes to land in the lake'),
-    hourlyMinute: wholeNumber(env, RECOVERY_ENV.hourlyMinute, 0, 59, 'the minute the hourly detections run'),
+    silenceMinutes: wholeNumberVariable(env, RECOVERY_ENV.silenceMinutes, 1, 1440, 'minutes without events that make a silence'),
+    landingLagSeconds: wholeNumberVariable(env, RECOVERY_ENV.landingLagSeconds, 0, 3600, 'seconds a streamed event takes to land in the lake'),
+    hourlyMinute: wholeNumberVariable(env, RECOVERY_ENV.hourlyMinute, 0, 59, 'the minute the hourly detections run'),
     functionName: env.AWS_LAMBDA_FUNCTION_NAME?.trim() || 'recover-gap',
   };
 }
@@ -97,16 +87,8 @@ export interface RecoveryRuntimeOptions {
 /** Builds the runtime from a configuration; call once per container. */
 export function createRecoveryRuntime(config: RecoveryHandlerConfig, log: HandlerLog, options: RecoveryRuntimeOptions = {}): RecoveryRuntime {
   const clients = options.clients ?? defaultRecoveryClients();
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const engine = new AthenaEngine({
-    athena: clients.athena,
-    s3: clients.s3,
-    workgroup: config.workgroup,
-    database: config.database,
-    bucket: config.bucket,
-    sleep,
-    log: (message, fields) => log.info(message, fields),
-  });
+  const sleep = options.sleep ?? realSleep;
+  const engine = lakeEngine(config, clients, log, sleep);
   return {
     config,
     engine,
@@ -114,14 +96,7 @@ export function createRecoveryRuntime(config: RecoveryHandlerConfig, log: Handle
     sqs: clients.sqs,
     sns: clients.sns,
     oktaAccess: oktaAccessOnce(clients.secrets, config.secretArn),
-    oktaClient: (credentials) =>
-      new OktaClient({
-        userAgent: 'okta-log-lake recover-gap',
-        onEvent: (event) => log.info('okta api', { ...event }),
-        ...options.okta,
-        orgUrl: config.orgUrl,
-        credentials,
-      }),
+    oktaClient: (credentials) => oktaClientFor(config.orgUrl, credentials, 'recover-gap', log, options.okta),
     log,
     sleep,
     ...(options.random ? { random: options.random } : {}),
