@@ -20,7 +20,13 @@ const metadataSchema = z.strictObject({
   severity: z.enum(SEVERITIES),
   /** MITRE ATT&CK technique ids, e.g. T1110.003. */
   mitre: z.array(z.string().regex(/^T\d{4}(\.\d{3})?$/, 'must be a MITRE ATT&CK technique id like T1110 or T1110.003')).min(1),
-  cadence: z.enum(['hourly', 'daily']),
+  /**
+   * hourly: over the last arrival hours of okta_events; daily: over a day's activity (and events); posture: over a
+   * day's identity inventory (okta_users, okta_factors, ...), with activity, once a day and for one user when a
+   * finding about them cascades. A posture finding's id hashes its `evidence`, not the day, so an identity that
+   * keeps failing the same way is notified once.
+   */
+  cadence: z.enum(['hourly', 'daily', 'posture']),
   /** Arrival hours the query reads, ending with the run hour (hourly detections only). */
   lookback_hours: z.number().int().min(1).max(48).default(1),
   thresholds: z

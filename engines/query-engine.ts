@@ -22,6 +22,18 @@ export interface QueryEngine {
    */
   replacePartition(table: TableDef, partition: Readonly<Record<string, string>>, selects: readonly SqlQuery[]): Promise<void>;
   /**
+   * Replaces the contents of one partition of `table` with `rows`, values the code already holds (the identity
+   * inventory read from the Okta API), rather than the result of a query. Each row is an object keyed by the
+   * table's data column names; a missing key or `undefined` is null. Only tables whose columns are all scalars
+   * can be written this way. Strings, numbers, booleans as such; timestamps as ISO-8601 text or `Date`.
+   *
+   * Implementations: DuckDB (local) writes the Parquet file with engines/parquet-rows.ts and swaps the partition
+   * folder in whole. Athena writes the same Parquet file to S3 under the partition's prefix, deletes the
+   * partition's older objects, and registers the partition in Glue (`ALTER TABLE ... ADD IF NOT EXISTS PARTITION`),
+   * as an INSERT would have.
+   */
+  writeRows(table: TableDef, partition: Readonly<Record<string, string>>, rows: readonly Readonly<Record<string, unknown>>[]): Promise<void>;
+  /**
    * Deletes every partition of `table` that lies under `within`, except `keep`.
    *
    * `within` gives values for the table's FIRST partition keys, in key order and at least one (e.g. `{dt}` of

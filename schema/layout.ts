@@ -2,7 +2,7 @@
  * Where things live in a lake, on disk or under an S3 prefix: the same relative paths in both.
  * Partition directories are Hive style (`dt=YYYY-MM-DD/hour=HH/`), as Firehose writes them.
  */
-import { activity, findings, notified, okta_events } from './index.ts';
+import { activity, findings, notified, okta_admin_roles, okta_devices, okta_events, okta_factors, okta_users } from './index.ts';
 
 export const lakePaths = {
   events: okta_events.location,
@@ -11,6 +11,10 @@ export const lakePaths = {
   findings: findings.location,
   activity: activity.location,
   notified: notified.location,
+  users: okta_users.location,
+  factors: okta_factors.location,
+  devices: okta_devices.location,
+  adminRoles: okta_admin_roles.location,
 } as const;
 
 /** One arrival hour, UTC: the unit the hourly run and the events partitions are cut by. */

@@ -6,6 +6,7 @@
  * A view's column list is built from its table's definition in `schema/`, so a column added to the table
  * appears in the view with no edit here.
  */
+import { okta_admin_roles, okta_devices, okta_factors, okta_users } from './inventory.ts';
 import { okta_events } from './logevent.ts';
 import { quoteIdent, type TableDef } from './types.ts';
 
@@ -54,5 +55,48 @@ export const okta_events_unique: ViewDef = {
   ].join('\n'),
 };
 
-/** Every view of the lake. The local engine and the stack iterate this list. */
-export const lakeViews: readonly ViewDef[] = [okta_events_unique];
+/**
+ * `okta_users` with each user's latest row of each day: the nightly batch, or a refresh of the user from the
+ * API written after it (the near-time cascade). Partitioned by `dt` like the table, so `where dt = ...` prunes.
+ */
+export const okta_users_current: ViewDef = {
+  name: 'okta_users_current',
+  source: okta_users,
+  description:
+    "Okta users as the lake knows them on each day: one row per user and dt, the day's latest collection of that user " +
+    '(the nightly inventory, or a refresh of the user during the day). Filter on dt.',
+  sql: [
+    `select ${allColumns(okta_users).join(', ')}`,
+    'from (',
+    `  select *, row_number() over (partition by dt, user_id order by collected_at desc, batch) as version`,
+    `  from ${quoteIdent(okta_users.name)}`,
+    ')',
+    'where version = 1',
+  ].join('\n'),
+};
+
+/**
+ * The rows of a per-user inventory table (factors, devices, roles) that belong to the user's current row of the
+ * day: the same batch. A refresh that found a user with no factor left must hide the factors of the nightly
+ * batch, so the match is on the batch the user's current row came from, not on the latest rows per user.
+ */
+function currentOf(table: TableDef, what: string): ViewDef {
+  const columns = allColumns(table).map((c) => `t.${c}`);
+  return {
+    name: `${table.name}_current`,
+    source: table,
+    description: `${what} as the lake knows them on each day: the rows of each user's latest collection of the day (see okta_users_current). Filter on dt.`,
+    sql: [
+      `select ${columns.join(', ')}`,
+      `from ${quoteIdent(table.name)} as t`,
+      `join ${quoteIdent(okta_users_current.name)} as u on u.dt = t.dt and u.batch = t.batch and u.user_id = t.user_id`,
+    ].join('\n'),
+  };
+}
+
+export const okta_factors_current = currentOf(okta_factors, "Users' authenticator enrollments");
+export const okta_devices_current = currentOf(okta_devices, "Users' devices");
+export const okta_admin_roles_current = currentOf(okta_admin_roles, "Users' admin role assignments");
+
+/** Every view of the lake, each after the views it reads. The local engine and the stack iterate this list. */
+export const lakeViews: readonly ViewDef[] = [okta_events_unique, okta_users_current, okta_factors_current, okta_devices_current, okta_admin_roles_current];
