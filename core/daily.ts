@@ -110,20 +110,29 @@ export async function writeActivity(engine: QueryEngine, day: string, batch: str
 }
 
 /**
- * Runs every enabled daily detection for `day`, for every user (`userId` null) or one, and writes the findings
- * partition `{dt: day, run}`.
+ * Runs every enabled daily detection and posture check for `day`, for every user (`userId` null) or one, and
+ * writes the findings partition `{dt: day, run}`.
+ *
+ * A posture finding is new only when it was not already failing the day before with the same evidence (its id
+ * does not hash the day, see core/sql/finding-from-detection.sql): an identity that stays without MFA is notified
+ * when it starts failing, not every night.
  */
 export async function runDailyChecks(
   input: DailyChecksInput & { readonly day: string; readonly userId: string | null; readonly run: string },
 ): Promise<DetectionRunResult> {
-  const detections = input.catalog.filter((d) => d.cadence === 'daily' && !input.disabled?.has(d.id));
-  return runDetections({
+  const detections = input.catalog.filter((d) => (d.cadence === 'daily' || d.cadence === 'posture') && !input.disabled?.has(d.id));
+  const result = await runDetections({
     engine: input.engine,
     detections,
     window: dailyWindow(input.day, input.run),
     paramsFor: (d) => dailyParams(d, input.thresholds.get(d.id), input.day, input.userId),
     now: input.now,
   });
+  const posture = new Set(detections.filter((d) => d.cadence === 'posture').map((d) => d.id));
+  if (!result.newFindings.some((f) => posture.has(f.detection))) return result;
+  const before = boundSql('core/sql/posture-findings-of-day.sql', { dt: addDays(input.day, -1) });
+  const failingBefore = new Set((await input.engine.select(before.sql, before.params)).map((r) => String(r.finding_id)));
+  return { ...result, newFindings: result.newFindings.filter((f) => !posture.has(f.detection) || !failingBefore.has(f.finding_id)) };
 }
 
 /**

@@ -60,11 +60,16 @@ const compiledFindings = new Map<string, ReturnType<typeof compileNamedParams>>(
  * select list.
  */
 export function findingsQuery(detection: Detection, input: Omit<DetectionRunInput, 'engine' | 'detections'>): SqlQuery {
-  let compiled = compiledFindings.get(detection.sql);
+  const key = `${detection.cadence}\u0000${detection.sql}`;
+  let compiled = compiledFindings.get(key);
   if (compiled === undefined) {
     const wrapper = readSql('core/sql/finding-from-detection.sql');
-    compiled = compileNamedParams(wrapper.replace('{{detection_query}}', () => asSubquery(detection.sql)));
-    compiledFindings.set(detection.sql, compiled);
+    compiled = compileNamedParams(
+      wrapper
+        .replaceAll('{{finding_key}}', detection.cadence === 'posture' ? "coalesce(d.evidence, '')" : 'cast(:finding_window_start as varchar)')
+        .replace('{{detection_query}}', () => asSubquery(detection.sql)),
+    );
+    compiledFindings.set(key, compiled);
   }
   const values: Record<string, SqlParam> = {
     ...input.paramsFor(detection),

@@ -17,6 +17,9 @@ import type { RunContext } from './detection-run.ts';
 import type { Finding } from './findings.ts';
 import { boundSql } from './sql-files.ts';
 import { fetchUserEvents, oktaUserId, USER_ID, type FetchedUserEvents, type OktaFetch } from './user-events-fetch.ts';
+import { collectUserInventory, type InventorySummary } from '../inventory/collect.ts';
+import type { IdentityRules } from '../inventory/identity-kind.ts';
+import type { InventorySource } from '../inventory/source.ts';
 
 /**
  * A login in e-mail form (Okta's default login format): a local part of letters, digits and `. _ % + ' -`
@@ -57,6 +60,11 @@ export interface RefreshUserInput extends RunContext {
    * @default none: the refresh uses what the lake holds
    */
   readonly fetch?: OktaFetch;
+  /**
+   * Where to read the user's identity (user, factors, devices, roles) before the checks, so their posture checks
+   * see the user as they are now. @default none: the posture checks read the day's inventory as collected
+   */
+  readonly inventory?: { readonly source: InventorySource; readonly rules?: IdentityRules };
 }
 
 export interface RefreshUserResult {
@@ -81,6 +89,8 @@ export interface RefreshUserResult {
   readonly newFindings: readonly Finding[];
   /** What was fetched from Okta first; null when the refresh used the lake only (no API access given). */
   readonly fetched: FetchedUserEvents | null;
+  /** The user's inventory refreshed before the checks; null when no source was given or it has no such user. */
+  readonly inventory: InventorySummary | null;
 }
 
 export async function refreshUser(input: RefreshUserInput): Promise<RefreshUserResult> {
@@ -102,12 +112,15 @@ export async function refreshUser(input: RefreshUserInput): Promise<RefreshUserR
     }
   }
   if (!match || typeof match.user_id !== 'string' || match.user_id === '') {
-    return { user: input.user, day, found: false, user_id: null, login: null, run: null, activity: null, findings: [], newFindings: [], fetched };
+    return { user: input.user, day, found: false, user_id: null, login: null, run: null, activity: null, findings: [], newFindings: [], fetched, inventory: null };
   }
   const userId = match.user_id;
   const run = refreshRunName(userId);
 
   await writeActivity(engine, day, run, userId, input.now);
+  const inventory = input.inventory
+    ? ((await collectUserInventory({ engine, source: input.inventory.source, user: userId, day, now: input.now, ...(input.inventory.rules ? { rules: input.inventory.rules } : {}) })) ?? null)
+    : null;
   const checks = await runDailyChecks({ ...input, day, userId, run });
   const [activity] = await readActivity(engine, { fromDt: day, toDt: day, user: userId });
   return {
@@ -121,5 +134,6 @@ export async function refreshUser(input: RefreshUserInput): Promise<RefreshUserR
     findings: checks.findings,
     newFindings: checks.newFindings,
     fetched,
+    inventory,
   };
 }

@@ -17,6 +17,10 @@ import { refreshUser, type RefreshUserResult } from '../core/refresh-user.ts';
 import { DuckDbEngine, type DuckDbEngineOptions } from '../engines/duckdb/engine.ts';
 import { ingest, ingestSources, type IngestOptions, type IngestSourcesOptions, type IngestSummary, type InputSource } from '../ingest/ingest.ts';
 import type { OktaClient } from '../okta-api/index.ts';
+import { collectInventory, type InventoryProgress, type InventorySummary } from '../inventory/collect.ts';
+import { DEFAULT_IDENTITY_RULES, type IdentityRules } from '../inventory/identity-kind.ts';
+import type { InventorySource } from '../inventory/source.ts';
+import { ApiInventorySource } from '../inventory/api-source.ts';
 import { addHours, dayOf, type Hour } from '../schema/layout.ts';
 import { LocalEventSink } from './local-event-sink.ts';
 
@@ -29,6 +33,8 @@ export interface LocalLakeOptions extends DuckDbEngineOptions {
   readonly now?: () => Date;
   /** The detection catalog. @default every folder under detections/ */
   readonly catalog?: readonly Detection[];
+  /** How the inventory tells service accounts and guests from people. @default DEFAULT_IDENTITY_RULES */
+  readonly identityRules?: IdentityRules;
 }
 
 interface LakeSettings {
@@ -36,12 +42,18 @@ interface LakeSettings {
   readonly thresholds: ReadonlyMap<string, Readonly<Record<string, ThresholdValue>>>;
   readonly disabled: ReadonlySet<string>;
   readonly now: () => Date;
+  readonly identityRules: IdentityRules;
 }
 
 /** The catalog and its settings, validated: an unknown threshold or disabled id is an error naming it. */
 function lakeSettings(options: LocalLakeOptions): LakeSettings {
   const catalog = options.catalog ?? loadCatalog(join(assetRoot(), 'detections'));
-  return { catalog, ...detectionSettings(catalog, options), now: options.now ?? (() => new Date()) };
+  return {
+    catalog,
+    ...detectionSettings(catalog, options),
+    now: options.now ?? (() => new Date()),
+    identityRules: options.identityRules ?? DEFAULT_IDENTITY_RULES,
+  };
 }
 
 export class LocalLake {
@@ -49,6 +61,7 @@ export class LocalLake {
   readonly thresholds: ReadonlyMap<string, Readonly<Record<string, ThresholdValue>>>;
   readonly disabled: ReadonlySet<string>;
   readonly now: () => Date;
+  readonly identityRules: IdentityRules;
 
   private constructor(
     readonly root: string,
@@ -60,6 +73,7 @@ export class LocalLake {
     this.thresholds = settings.thresholds;
     this.disabled = settings.disabled;
     this.now = settings.now;
+    this.identityRules = settings.identityRules;
   }
 
   /** Opens (creating if needed) the lake folder `root`. */
@@ -129,6 +143,11 @@ export class LocalLake {
     }
   }
 
+  /** The identity inventory of `day` from the live API or a saved folder, as the day's `daily` batch. */
+  async collectInventory(source: InventorySource, day: string, onProgress?: (p: InventoryProgress) => void): Promise<InventorySummary> {
+    return collectInventory({ engine: this.engine, source, day, rules: this.identityRules, now: this.now, ...(onProgress ? { onProgress } : {}) });
+  }
+
   /** The nightly run of one day (`YYYY-MM-DD`): every user's activity snapshot, then the daily detections. */
   async snapshotDay(day: string): Promise<DailySnapshotResult> {
     // The snapshot and the daily checks read okta_events of the day only (dt = :day).
@@ -157,7 +176,7 @@ export class LocalLake {
       user: userLoginOrId,
       now: this.now,
       day: refreshed,
-      ...(fetch ? { fetch } : {}),
+      ...(fetch ? { fetch, inventory: { source: new ApiInventorySource(okta!), rules: this.identityRules } } : {}),
     })));
   }
 

@@ -1,9 +1,11 @@
 -- Wraps one detection's query (inlined below, in the from clause) into rows of the `findings` table.
--- finding_id hashes (detection, entity, window): re-running a window yields the same ids.
+-- finding_id hashes (detection, entity, a key): for hourly and daily detections the key is the window, so
+-- re-running a window yields the same ids; for posture checks it is the query's `evidence` column, so an identity
+-- failing the same way day after day keeps one id (notified once), and a change of evidence is a new finding.
 -- Every parameter is cast to its column type: a bare `?` in a select list has no type of its own.
 -- Times are taken in UTC before the zone is dropped (Trino's cast would keep the offset's wall clock).
 select
-  lower(to_hex(sha256(to_utf8(concat(cast(:detection_id as varchar), '|', coalesce(d.entity_type, ''), '|', coalesce(d.entity_id, ''), '|', cast(:finding_window_start as varchar)))))) as finding_id,
+  lower(to_hex(sha256(to_utf8(concat(cast(:detection_id as varchar), '|', coalesce(d.entity_type, ''), '|', coalesce(d.entity_id, ''), '|', {{finding_key}}))))) as finding_id,
   cast(:detection_id as varchar) as detection,
   cast(:detection_title as varchar) as title,
   coalesce(d.severity, cast(:detection_severity as varchar)) as severity,

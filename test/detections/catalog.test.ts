@@ -12,6 +12,7 @@ import { scanParams } from '../../core/hourly.ts';
 import { compileNamedParams } from '../../core/sql-params.ts';
 import { trinoParseError } from '../../engines/duckdb/dialect.ts';
 import { detectOnEvents } from '../support/local.ts';
+import { expectedEntities, postureOnFolder } from '../support/posture.ts';
 
 const catalog = loadCatalog('detections');
 const thresholds = resolveThresholds(catalog);
@@ -55,6 +56,13 @@ describe('detection catalog', () => {
       if (d.cadence === 'hourly') {
         expect(d.sql).toMatch(/dt between :scan_from_dt and :scan_to_dt/);
         expect(d.sql).toMatch(/concat\(dt, '-', hour\) between :scan_from and :scan_to/);
+      } else if (d.cadence === 'posture') {
+        // The inventory is read for the day only (one `dt = :day` per read of an inventory view); activity and
+        // events by a range of days.
+        const inventoryReads = d.sql.match(/\b(from|join)\s+okta_\w+_current\b/g)?.length ?? 0;
+        expect(inventoryReads).toBeGreaterThan(0);
+        expect(d.sql.match(/\bdt = :day\b/g)?.length ?? 0).toBeGreaterThanOrEqual(inventoryReads);
+        if (/\bfrom\s+(activity|okta_events)\b/.test(d.sql)) expect(d.sql).toMatch(/\bdt (between|=) :/);
       } else {
         expect(d.sql).toMatch(/\bdt between /);
       }
@@ -66,9 +74,25 @@ describe('detection catalog', () => {
     });
 
     it('has positive and negative fixtures', () => {
-      expect(existsSync(join(dir, 'fixtures', 'positive.ndjson'))).toBe(true);
-      expect(existsSync(join(dir, 'fixtures', 'negative.ndjson'))).toBe(true);
+      const form = d.cadence === 'posture' ? (f: string) => join(f, 'users.json') : (f: string) => `${f}.ndjson`;
+      expect(existsSync(form(join(dir, 'fixtures', 'positive')))).toBe(true);
+      expect(existsSync(form(join(dir, 'fixtures', 'negative')))).toBe(true);
     });
+
+    if (d.cadence === 'posture') {
+      it('reports exactly the entities its positive fixture expects', async () => {
+        const folder = join(dir, 'fixtures', 'positive');
+        const run = await postureOnFolder(d, folder);
+        expect(run.findings.map((f) => f.entity.id).sort()).toEqual(expectedEntities(folder));
+        for (const f of run.findings) expect(f.summary.length, f.summary).toBeGreaterThan(10);
+      });
+
+      it('stays silent on its negative fixture', async () => {
+        const run = await postureOnFolder(d, join(dir, 'fixtures', 'negative'));
+        expect(run.inventory.users).toBeGreaterThan(0);
+        expect(run.findings).toEqual([]);
+      });
+    }
 
     if (d.cadence !== 'hourly') return;
 

@@ -1,0 +1,214 @@
+/**
+ * Collects the identity inventory into the lake: every user, each user's factors (one call per user), every
+ * device with its users, and the admin roles of the users who hold one; or the same for one user (the near-time
+ * cascade). Written as one partition `{dt: day, batch}` per inventory table (schema/inventory.ts).
+ *
+ * Engine-agnostic (only `QueryEngine`): the CLI runs it on DuckDB, the inventory Lambda on Athena. The source is
+ * the live API or a saved folder (source.ts). A part the source cannot give is skipped and named in the summary;
+ * the users' rows say which parts were read (`factors_collected`, `roles_collected`), so a check never takes
+ * "not collected" for "none".
+ */
+import { createHash } from 'node:crypto';
+import type { QueryEngine } from '../engines/query-engine.ts';
+import type { OktaDevice, OktaUser } from '../okta-api/identity-objects.ts';
+import { inventoryTables, okta_admin_roles, okta_devices, okta_factors, okta_users, type OktaAdminRoleRow, type OktaDeviceRow, type OktaFactorRow, type OktaUserRow } from '../schema/inventory.ts';
+import { parseDay } from '../schema/layout.ts';
+import { DEFAULT_IDENTITY_RULES, identityClassifier, type IdentityRules } from './identity-kind.ts';
+import { deviceRows, factorRows, roleRows, userRow, type RowContext } from './rows.ts';
+import { PartUnavailable, type InventoryPart, type InventorySource } from './source.ts';
+
+/** The batch of the whole org's collection of a day; a refresh of one user writes `refresh-<hash>`. */
+export const INVENTORY_DAILY_BATCH = 'daily';
+
+/** Per-user calls (factors, roles) in flight at once; the client's transport bounds concurrency again (4). */
+const PER_USER_CONCURRENCY = 8;
+
+export interface InventoryProgress {
+  readonly part: InventoryPart;
+  /** Users whose factors or roles were read so far, devices listed so far. */
+  readonly done: number;
+  /** How many there are, when known. */
+  readonly total: number | undefined;
+}
+
+export interface CollectInventoryInput {
+  readonly engine: QueryEngine;
+  readonly source: InventorySource;
+  /** The day the snapshot describes, `YYYY-MM-DD` (its `dt`). */
+  readonly day: string;
+  /** @default DEFAULT_IDENTITY_RULES */
+  readonly rules?: IdentityRules;
+  readonly now: () => Date;
+  readonly onProgress?: (p: InventoryProgress) => void;
+}
+
+export interface SkippedPart {
+  readonly part: InventoryPart;
+  readonly reason: string;
+}
+
+export interface InventorySummary {
+  readonly day: string;
+  readonly batch: string;
+  /** Where it came from (org URL or folder). */
+  readonly source: string;
+  /** Rows written per table. */
+  readonly users: number;
+  readonly factors: number;
+  readonly devices: number;
+  readonly roles: number;
+  /** Parts not collected, and why. */
+  readonly skipped: readonly SkippedPart[];
+  /** API calls made (the live API only). */
+  readonly apiCalls: number | undefined;
+}
+
+/** Runs `fn` over `items`, `limit` at a time, in order of completion; the first error stops the rest and is thrown. */
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Reads a part, or records why it is skipped; any error other than PartUnavailable propagates. */
+async function part<T>(skipped: SkippedPart[], fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (!(e instanceof PartUnavailable)) throw e;
+    skipped.push({ part: e.part, reason: e.reason });
+    return undefined;
+  }
+}
+
+interface Collected {
+  readonly users: OktaUserRow[];
+  readonly factors: OktaFactorRow[];
+  readonly devices: OktaDeviceRow[];
+  readonly roles: OktaAdminRoleRow[];
+}
+
+async function write(engine: QueryEngine, day: string, batch: string, rows: Collected): Promise<void> {
+  const partition = { dt: day, batch };
+  // Users last: the *_current views pick a user's batch from okta_users, so a reader sees a batch's factors, devices
+  // and roles before its users point at them, never users pointing at rows not yet written.
+  await engine.writeRows(okta_factors, partition, rows.factors);
+  await engine.writeRows(okta_devices, partition, rows.devices);
+  await engine.writeRows(okta_admin_roles, partition, rows.roles);
+  await engine.writeRows(okta_users, partition, rows.users);
+}
+
+/** The whole org's inventory of `day`, as batch `daily`; the day's refresh batches are deleted after it is written. */
+export async function collectInventory(input: CollectInventoryInput): Promise<InventorySummary> {
+  const day = parseDay(input.day);
+  const ctx: RowContext = { collectedAt: input.now().toISOString() };
+  const classify = identityClassifier(input.rules ?? DEFAULT_IDENTITY_RULES);
+  const skipped: SkippedPart[] = [];
+  const progress = input.onProgress ?? (() => {});
+
+  const users: OktaUser[] = [];
+  try {
+    for await (const u of input.source.users()) users.push(u);
+  } catch (e) {
+    if (e instanceof PartUnavailable) throw new Error(`cannot collect the inventory from ${input.source.description}: ${e.message}`);
+    throw e;
+  }
+  const logins = new Map(users.map((u) => [u.id, typeof u.profile?.login === 'string' ? u.profile.login : null]));
+  const owner = (userId: string) => ({ user_id: userId, login: logins.get(userId) ?? null });
+
+  // Factors: one call per user. A refusal (PartUnavailable) stops the part for everyone.
+  const factors: OktaFactorRow[] = [];
+  let factorsDone = 0;
+  const factorsRead = await part(skipped, () =>
+    eachLimited(users, PER_USER_CONCURRENCY, async (u) => {
+      factors.push(...factorRows(owner(u.id), await input.source.factorsOf(u.id), ctx));
+      progress({ part: 'factors', done: ++factorsDone, total: users.length });
+    }).then(() => true),
+  );
+
+  const devices: OktaDeviceRow[] = [];
+  await part(skipped, async () => {
+    for await (const d of input.source.devices()) {
+      devices.push(...deviceRows(d, ctx));
+      progress({ part: 'devices', done: devices.length, total: undefined });
+    }
+  });
+
+  const roles: OktaAdminRoleRow[] = [];
+  const rolesRead = await part(skipped, async () => {
+    const assignees: string[] = [];
+    for await (const id of input.source.roleAssignees()) assignees.push(id);
+    let done = 0;
+    await eachLimited([...new Set(assignees)], PER_USER_CONCURRENCY, async (id) => {
+      roles.push(...roleRows(owner(id), await input.source.rolesOf(id), ctx));
+      progress({ part: 'roles', done: ++done, total: assignees.length });
+    });
+    return true;
+  });
+
+  const parts = { factors: factorsRead === true, roles: rolesRead === true };
+  const userRows = users.map((u) => userRow(u, classify(u), parts, ctx));
+  const rows = { users: userRows, factors: parts.factors ? factors : [], devices, roles: parts.roles ? roles : [] };
+  await write(input.engine, day, INVENTORY_DAILY_BATCH, rows);
+  for (const table of inventoryTables) await input.engine.clearPartitions(table, { dt: day }, { dt: day, batch: INVENTORY_DAILY_BATCH });
+  return summary(day, INVENTORY_DAILY_BATCH, input.source, rows, skipped);
+}
+
+function summary(day: string, batch: string, source: InventorySource, rows: Collected, skipped: readonly SkippedPart[]): InventorySummary {
+  return {
+    day,
+    batch,
+    source: source.description,
+    users: rows.users.length,
+    factors: rows.factors.length,
+    devices: rows.devices.length,
+    roles: rows.roles.length,
+    skipped,
+    apiCalls: source.calls?.(),
+  };
+}
+
+/** `refresh-` and the first 16 hex digits of sha256(user id): the inventory batch of a refresh of one user. */
+export const inventoryRefreshBatch = (userId: string): string => `refresh-${createHash('sha256').update(userId, 'utf8').digest('hex').slice(0, 16)}`;
+
+export interface CollectUserInventoryInput extends Omit<CollectInventoryInput, 'onProgress'> {
+  /** An Okta user id or login. */
+  readonly user: string;
+}
+
+/**
+ * One user's inventory now (user, factors, devices, roles) as batch `refresh-<hash>` of `day`: what a finding about
+ * the user cascades into before their posture checks run. Undefined when the source has no such user (nothing written).
+ */
+export async function collectUserInventory(input: CollectUserInventoryInput): Promise<InventorySummary | undefined> {
+  const day = parseDay(input.day);
+  const ctx: RowContext = { collectedAt: input.now().toISOString() };
+  const user = await input.source.user(input.user);
+  if (!user) return undefined;
+  const skipped: SkippedPart[] = [];
+  const who = { user_id: user.id, login: typeof user.profile?.login === 'string' ? user.profile.login : null };
+  const factors = await part(skipped, async () => factorRows(who, await input.source.factorsOf(user.id), ctx));
+  const devices = await part(skipped, async () => (await input.source.devicesOf(user)).flatMap((d: OktaDevice) => deviceRows(d, ctx)));
+  const roles = await part(skipped, async () => roleRows(who, await input.source.rolesOf(user.id), ctx));
+  const classify = identityClassifier(input.rules ?? DEFAULT_IDENTITY_RULES);
+  const rows: Collected = {
+    users: [userRow(user, classify(user), { factors: factors !== undefined, roles: roles !== undefined }, ctx)],
+    factors: factors ?? [],
+    devices: devices ?? [],
+    roles: roles ?? [],
+  };
+  const batch = inventoryRefreshBatch(user.id);
+  await write(input.engine, day, batch, rows);
+  return summary(day, batch, input.source, rows, skipped);
+}
