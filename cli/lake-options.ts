@@ -24,6 +24,11 @@ export function detectionSettings(configPath: string | undefined): Pick<LocalLak
   }
 }
 
+/** Everything a local lake takes from the config file: detection settings and the identity rules of the inventory. */
+export function localLakeSettings(configPath: string | undefined): Pick<LocalLakeOptions, 'thresholds' | 'disabled' | 'identityRules'> {
+  return detectionSettings(configPath);
+}
+
 /**
  * The lake folder of a command that reads an existing lake; the error says what to do first. Checked
  * before the lake is opened (opening creates the folder), so a typo in the path fails instead of reading

@@ -15,6 +15,7 @@ import { queryCommand } from './commands/query.ts';
 import { detectionsDocCommand, detectionsListCommand, detectionsShowCommand } from './commands/detections.ts';
 import { demoCommand } from './commands/demo.ts';
 import { snapshotCommand, refreshUserCommand } from './commands/daily.ts';
+import { inventoryCommand } from './commands/inventory.ts';
 
 export function buildProgram(io: Io): Command {
   const program = new Command('okta-lake')
@@ -71,8 +72,20 @@ export function buildProgram(io: Io): Command {
     .action((opts) => detectCommand(io, opts));
 
   program
+    .command('inventory')
+    .description("collect the org's identities (users, MFA factors, devices, admin roles) for a day, for the posture checks")
+    .addOption(lake())
+    .addOption(new Option('--org <url>', "read them live from this Okta org, e.g. https://acme.okta.com (credentials as for backfill; scopes okta.users.read, okta.devices.read, okta.roles.read)"))
+    .addOption(new Option('--from <folder>', 'read them from saved API responses: users.json, factors/<id>.json, devices.json, role-assignees.json, roles/<id>.json'))
+    .addOption(new Option('--day <YYYY-MM-DD>', 'the day the snapshot is filed under (default: today, UTC)'))
+    .addOption(new Option('--include-deprovisioned', 'with --org: also list DEPROVISIONED users (one more listing)'))
+    .addOption(config())
+    .addOption(json())
+    .action((opts) => inventoryCommand(io, opts));
+
+  program
     .command('snapshot')
-    .description('compute the daily per-user activity for a day and run the daily checks')
+    .description("compute the daily per-user activity for a day and run the daily checks and the posture checks on the day's inventory")
     .addOption(lake())
     .requiredOption('--day <YYYY-MM-DD>', 'the day (UTC)')
     .addOption(config())
@@ -94,7 +107,8 @@ export function buildProgram(io: Io): Command {
     .command('query')
     .description(
       'run Athena-dialect SQL over the local tables okta_events, okta_events_unique (each event once: re-ingested or ' +
-        'redelivered copies removed; filter on dt), activity, findings and notified',
+        'redelivered copies removed; filter on dt), activity, findings, notified, and the inventory okta_users, okta_factors, ' +
+        'okta_devices, okta_admin_roles (each with an *_current view: the latest collection of each user and day)',
     )
     .argument('[sql]', 'the SQL text (or use --file)')
     .addOption(lake())

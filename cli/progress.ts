@@ -90,3 +90,20 @@ export function timeRangeProgress(io: Io, since: Date, until: Date, waits: () =>
     stop: () => b.stop(),
   };
 }
+
+/** A bar over the users whose factors an inventory reads (one API call each); none off a terminal or for a handful. */
+export function inventoryProgress(io: Io): { readonly update: (done: number, total: number | undefined) => void; readonly stop: () => void } {
+  if (!io.interactive) return { update: () => {}, stop: () => {} };
+  let b: cliProgress.SingleBar | undefined;
+  return {
+    update: (done, total) => {
+      if (total === undefined || total < 50) return;
+      if (!b) {
+        b = bar(io, 'inventory factors [{bar}] {value}/{total} users | eta {eta_formatted}');
+        b.start(total, 0);
+      }
+      b.update(done);
+    },
+    stop: () => b?.stop(),
+  };
+}

@@ -5,6 +5,7 @@
  */
 import { InvalidUserError } from '../../core/refresh-user.ts';
 import { addDays, parseDay } from '../../schema/layout.ts';
+import { okta_users } from '../../schema/inventory.ts';
 import { SYSTEM_LOG_RETENTION_DAYS } from '../../okta-api/index.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
 import { EventCoverage } from '../lake-coverage.ts';
@@ -35,14 +36,25 @@ export async function snapshotCommand(io: Io, args: LakeArgs & { day: string }):
   const day = parsedDay(args.day);
   const lake = await openExisting(args);
   try {
-    // Before anything is written: a snapshot of an empty day would replace the day's activity with nothing.
-    EventCoverage.of(lake.engine).requireDay(day);
+    // Before anything is written: a snapshot of an empty day would replace the day's activity with nothing. A day
+    // with an inventory and no events yet still runs: its posture checks have what they read.
+    const coverage = EventCoverage.of(lake.engine);
+    const inventoried = lake.engine.partitionsWithData(okta_users).some((p) => p.dt === day);
+    if (!inventoried) coverage.requireDay(day);
     const result = await lake.snapshotDay(day);
+    const posture = new Set(lake.catalog.filter((d) => d.cadence === 'posture' && !lake.disabled.has(d.id)).map((d) => d.id));
+    const failing = result.findings.filter((f) => posture.has(f.detection));
     if (args.json) {
-      io.out(JSON.stringify({ day, users: result.users, findings: result.findings.map(findingJson) }));
+      io.out(JSON.stringify({ day, users: result.users, inventory: inventoried, findings: result.findings.map(findingJson) }));
       return;
     }
-    io.out(`${day}: activity for ${result.users} user(s) in ${lake.root}/activity/dt=${day}/`);
+    const note = coverage.dayNote(day);
+    io.out(note ? `${day}: no activity (${note})` : `${day}: activity for ${result.users} user(s) in ${lake.root}/activity/dt=${day}/`);
+    io.out(
+      inventoried
+        ? `${day}: ${posture.size} posture check(s) on the day's inventory: ${failing.length} failing (${new Set(failing.map((f) => f.entity.id)).size} identities)`
+        : `${day}: no inventory for this day, so no posture check ran (okta-lake inventory --lake ${args.lake} --day ${day} --org URL or --from FOLDER)`,
+    );
     for (const line of findingLines(result.findings, io.columns)) io.out(line);
   } finally {
     lake.close();
