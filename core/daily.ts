@@ -38,6 +38,8 @@ export interface UserActivity {
   readonly event_count: number;
   readonly sign_ins: number;
   readonly sign_in_failures: number;
+  /** Client IPs of the failed sign-ins; empty in rows written before the column existed. */
+  readonly sign_in_failure_ips: readonly string[];
   readonly mfa_used: number;
   readonly mfa_failures: number;
   readonly distinct_ips: number;
@@ -170,6 +172,7 @@ export function activityFromRow(row: ResultRow): UserActivity {
     event_count: numberOf(row, 'event_count'),
     sign_ins: numberOf(row, 'sign_ins'),
     sign_in_failures: numberOf(row, 'sign_in_failures'),
+    sign_in_failure_ips: jsonListOf(row, 'sign_in_failure_ips'),
     mfa_used: numberOf(row, 'mfa_used'),
     mfa_failures: numberOf(row, 'mfa_failures'),
     distinct_ips: numberOf(row, 'distinct_ips'),

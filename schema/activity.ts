@@ -14,6 +14,8 @@ export const activityColumns = {
   event_count: bigint,
   sign_ins: bigint,
   sign_in_failures: bigint,
+  /** Client IPs of the day's failed sign-ins (user.session.start FAILURE), distinct, sorted; null in rows written before it existed. */
+  sign_in_failure_ips: array(string),
   mfa_used: bigint,
   mfa_failures: bigint,
   distinct_ips: bigint,

@@ -20,7 +20,9 @@ with versions as (
     )
 )
 select
-  user_id, login, display_name, event_count, sign_ins, sign_in_failures, mfa_used, mfa_failures, distinct_ips,
+  user_id, login, display_name, event_count, sign_ins, sign_in_failures,
+  json_format(cast(sign_in_failure_ips as json)) as sign_in_failure_ips,
+  mfa_used, mfa_failures, distinct_ips,
   json_format(cast(ips as json)) as ips,
   json_format(cast(countries as json)) as countries,
   json_format(cast(asns as json)) as asns,

@@ -17,6 +17,7 @@
 --
 -- Column rules:
 --   sign_ins / sign_in_failures  user.session.start with outcome SUCCESS / FAILURE
+--   sign_in_failure_ips          client.ipaddress of those FAILURE sign-ins; Okta's 'null' strings dropped; distinct, sorted
 --   mfa_used                     successful factor verifications: user.authentication.auth_via_mfa SUCCESS,
 --                                user.mfa.okta_verify SUCCESS
 --   mfa_failures                 failed or refused verifications: user.authentication.auth_via_mfa FAILURE/DENY,
@@ -87,6 +88,10 @@ per_user as (
     count(*) as event_count,
     count_if(eventtype = 'user.session.start' and result = 'SUCCESS') as sign_ins,
     count_if(eventtype = 'user.session.start' and result = 'FAILURE') as sign_in_failures,
+    array_sort(filter(
+      array_agg(distinct case when eventtype = 'user.session.start' and result = 'FAILURE' then ip end),
+      v -> v is not null
+    )) as sign_in_failure_ips,
     count_if(eventtype in ('user.authentication.auth_via_mfa', 'user.mfa.okta_verify') and result = 'SUCCESS') as mfa_used,
     count_if(
       (eventtype in ('user.authentication.auth_via_mfa', 'user.mfa.okta_verify') and result in ('FAILURE', 'DENY'))
@@ -113,6 +118,7 @@ select
   p.event_count,
   p.sign_ins,
   p.sign_in_failures,
+  p.sign_in_failure_ips,
   p.mfa_used,
   p.mfa_failures,
   p.distinct_ips,

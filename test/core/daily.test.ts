@@ -2,7 +2,7 @@
  * The daily run on the local lake: the per-user activity snapshot of a day and the daily detections over it
  * (okta-new-country-for-user, okta-dormant-account-active), with their multi-day fixtures.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDetection, type Detection, type ThresholdOverrides } from '../../core/catalog.ts';
@@ -133,6 +133,7 @@ describe('daily activity snapshot', () => {
       event_count: 15,
       sign_ins: 2,
       sign_in_failures: 1,
+      sign_in_failure_ips: ['198.51.100.10'],
       mfa_used: 2,
       mfa_failures: 1,
       distinct_ips: 2,
@@ -152,11 +153,61 @@ describe('daily activity snapshot', () => {
       user_id: bob.id,
       event_count: 1,
       sign_ins: 1,
+      sign_in_failure_ips: [],
       countries: ['Germany'],
       devices: ['Bob-MacBook', 'Computer'],
       apps: [],
       admin_actions: 0,
     });
+  });
+
+  it('lists the client IPs of failed sign-ins only, distinct and sorted, without Okta\'s "null"', async () => {
+    // Prepare
+    const day = '2026-05-04';
+    const failure = (at: string, ip: string) => event(alice, `${day}T${at}.000Z`, 'user.session.start', { ip, result: 'FAILURE' });
+    const { lake } = await lakeWith([
+      failure('08:00:00', '203.0.113.9'),
+      failure('08:00:10', '198.51.100.77'),
+      failure('08:00:20', '203.0.113.9'),
+      failure('08:00:30', 'null'),
+      // Not failed sign-ins: a successful one, a failed MFA verification, a failed single sign-on.
+      event(alice, `${day}T08:01:00.000Z`, 'user.session.start', { ip: '192.0.2.1' }),
+      event(alice, `${day}T08:02:00.000Z`, 'user.authentication.auth_via_mfa', { ip: '192.0.2.2', result: 'FAILURE' }),
+      event(alice, `${day}T08:03:00.000Z`, 'user.authentication.sso', { ip: '192.0.2.3', result: 'FAILURE', target: [app('Zoom')] }),
+    ]);
+
+    // Act
+    await lake.snapshotDay(day);
+    const [row] = await rowsOf(lake, day);
+
+    // Assess
+    expect(row).toMatchObject({ sign_in_failures: 4, sign_in_failure_ips: ['198.51.100.77', '203.0.113.9'] });
+  });
+
+  it('reads activity files written before sign_in_failure_ips existed, with the column null', async () => {
+    // Prepare: a day written by the old snapshot (no sign_in_failure_ips column), beside a day written now.
+    const { lake } = await lakeWith([signIn(alice, '2026-05-04T08:00:00.000Z', 'Netherlands', 'FAILURE')]);
+    await lake.snapshotDay('2026-05-04');
+    const oldDir = join(lake.root, 'activity', 'dt=2026-05-03', 'batch=daily');
+    mkdirSync(oldDir, { recursive: true });
+    await lake.engine.run(
+      `copy (select * exclude (sign_in_failure_ips, dt, batch) from activity where dt = '2026-05-04') ` +
+        `to '${join(oldDir, 'part-00000.parquet')}' (format parquet)`,
+    );
+
+    // Act
+    const raw = await lake.engine.select(`select dt, sign_in_failure_ips from activity order by dt`, []);
+    const rows = await readActivity(lake.engine, { fromDt: '2026-05-03', toDt: '2026-05-04' });
+
+    // Assess
+    expect(raw).toEqual([
+      { dt: '2026-05-03', sign_in_failure_ips: null },
+      { dt: '2026-05-04', sign_in_failure_ips: expect.stringContaining('198.51.100.10') },
+    ]);
+    expect(rows.map((r) => [r.dt, r.sign_in_failures, r.sign_in_failure_ips])).toEqual([
+      ['2026-05-03', 1, []],
+      ['2026-05-04', 1, ['198.51.100.10']],
+    ]);
   });
 
   it('counts each uuid once when Okta delivers an event twice, whatever the case of its uuid', async () => {
