@@ -44,3 +44,22 @@ export {
   type SystemLogStart,
 } from './system-log.ts';
 export { listLogStreams, type ListLogStreamsOptions, type OktaLogStream } from './log-streams.ts';
+export {
+  DEPROVISIONED_SEARCH,
+  DEVICES_MAX_LIMIT,
+  USERS_MAX_LIMIT,
+  getUser,
+  listDevicePages,
+  listDevices,
+  listRoleAssignees,
+  listUserDevices,
+  listUserFactors,
+  listUserPages,
+  listUserRoles,
+  listUsers,
+  type IdentityRequestOptions,
+  type ListDevicesOptions,
+  type ListRoleAssigneesOptions,
+  type ListUsersOptions,
+} from './identities.ts';
+export type { OktaDevice, OktaDeviceUser, OktaFactor, OktaRoleAssignee, OktaRoleAssignment, OktaUser, OktaUserDevice } from './identity-objects.ts';

@@ -5,3 +5,12 @@ export type { Fault, FaultAction, FaultMatch } from './faults.ts';
 export type { IssuedToken, ServiceAppRegistration } from './authorization-server.ts';
 export type { RateLimitConfig } from './rate-limit-windows.ts';
 export type { RouteHandler, RouteOptions, StandInReply, StandInRequest } from './routes.ts';
+export {
+  OKTA_IDENTITY_RATE_LIMITS,
+  generatedIdentityOrg,
+  oktaRateLimitBucket,
+  type GeneratedIdentityOrgOptions,
+  type StandInDevice,
+  type StandInDeviceUser,
+  type StandInIdentityOrg,
+} from './identity-api.ts';

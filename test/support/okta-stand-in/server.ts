@@ -1,8 +1,8 @@
 /**
  * The stand-in Okta: a real `node:http` server on 127.0.0.1 that tests start, serving Okta's shapes for the
- * System Log, log streams, paged collections (users, devices, ... as later work adds them) and the org
- * authorization server, with Okta's rate-limit headers and injectable faults. It records every request, so a test
- * can assert how many reached a path and that no request broke the rate limit.
+ * System Log, log streams, the identity endpoints (users, factors, roles, devices: `identity-api.ts`), paged
+ * collections and the org authorization server, with Okta's rate-limit headers and injectable faults. It records
+ * every request, so a test can assert how many reached a path and that no request broke the rate limit.
  *
  * Reuse: `standIn.route(method, path, handler, { scope })` adds an endpoint (credentials, rate limits, faults and
  * recording apply to it too); `collections` serves any list with Okta's `after`/`limit` paging.
@@ -14,6 +14,7 @@ import { AuthorizationServer, insufficientScope, type IssuedToken, type ServiceA
 import { EventStore } from './event-store.ts';
 import { eventList, type EventSource, type StandInLogEvent } from './events.ts';
 import { FaultPlan, type Fault, type FaultAction } from './faults.ts';
+import { IdentityApi, oktaRateLimitBucket, type StandInIdentityOrg } from './identity-api.ts';
 import { NOT_FOUND, RATE_LIMITED, SERVER_ERROR } from './okta-errors.ts';
 import { RateLimitWindows, type RateLimitConfig, type RateLimitDecision } from './rate-limit-windows.ts';
 import { linkHeaders, type RouteHandler, type RouteOptions, type StandInReply, type StandInRequest } from './routes.ts';
@@ -34,6 +35,11 @@ export interface OktaStandInOptions {
   readonly rateLimit?: RateLimitConfig;
   /** `GET /api/v1/logStreams` items. @default none */
   readonly logStreams?: readonly Record<string, unknown>[];
+  /**
+   * Users, factors, roles and devices served on Okta's identity endpoints (`identity-api.ts`; `generatedIdentityOrg`
+   * makes a large one). A `collections` entry for the same path takes precedence. @default none (those paths 404)
+   */
+  readonly identities?: StandInIdentityOrg;
   /** Other lists served with Okta paging, by path: `{ '/api/v1/users': [...] }`. Items need an `id`. */
   readonly collections?: Readonly<Record<string, readonly Record<string, unknown>[]>>;
   /** Items a page of a collection when the request has no `limit`. @default 200 */
@@ -105,6 +111,16 @@ export class OktaStandIn {
     this.route('POST', '/oauth2/v1/token', (request) => this.#auth.token(request), { authenticated: false });
     this.route('GET', '/api/v1/logs', (request) => systemLogReply(request, { store: this.#store, now: this.#now }));
     this.route('GET', '/api/v1/logStreams', (request) => this.#collectionPage(request, options.logStreams ?? [], options.defaultPageSize ?? 20));
+    if (options.identities) {
+      const identities = new IdentityApi(options.identities);
+      this.route('GET', '/api/v1/users', (request) => identities.listUsers(request));
+      this.route('GET', /^\/api\/v1\/users\/([^/]+)$/, (request) => identities.getUser(request), { scope: 'okta.users.read' });
+      this.route('GET', /^\/api\/v1\/users\/([^/]+)\/factors$/, (request) => identities.factors(request), { scope: 'okta.users.read' });
+      this.route('GET', /^\/api\/v1\/users\/([^/]+)\/roles$/, (request) => identities.roles(request), { scope: 'okta.roles.read' });
+      this.route('GET', /^\/api\/v1\/users\/([^/]+)\/devices$/, (request) => identities.userDevices(request), { scope: 'okta.users.read' });
+      this.route('GET', '/api/v1/devices', (request) => identities.listDevices(request));
+      this.route('GET', '/api/v1/iam/assignees/users', (request) => identities.roleAssignees(request));
+    }
     for (const [path, items] of Object.entries(options.collections ?? {})) {
       this.route('GET', path, (request) => this.#collectionPage(request, items, options.defaultPageSize ?? 200));
     }
@@ -197,7 +213,8 @@ export class OktaStandIn {
     const match = this.#routes.map((route) => ({ route, m: route.method === method ? route.pattern.exec(url.pathname) : null })).find((r) => r.m);
     if (!match) return this.#send(res, record, { status: 404, json: NOT_FOUND(url.pathname) }, undefined);
     const { route } = match;
-    const bucket = `${method} ${route.pattern.source}`;
+    // Okta's bucket where the stand-in knows it (a user's factors, roles and devices share one), else one per route.
+    const bucket = oktaRateLimitBucket(method, url.pathname) ?? `${method} ${route.pattern.source}`;
     const routed: StandInRequest = { ...request, params: match.m!.slice(1) };
 
     const fault = this.#faults.take(number, url.pathname, nthForPath);
