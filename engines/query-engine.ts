@@ -3,6 +3,7 @@
  * and Athena over the S3 lake. Queries are Athena engine v3 (Trino) SQL with positional `?` parameters, each
  * bound or a validated literal (sql-values.ts); each engine translates or passes them through.
  */
+import { parseDay } from '../schema/layout.ts';
 import type { TableDef } from '../schema/types.ts';
 import type { SqlParam, SqlQuery } from './sql-values.ts';
 
@@ -89,4 +90,30 @@ export function checkClearPartitions(
     }
   }
   return table.partitionKeys.slice(keys.length);
+}
+
+/** A partition value `writeRows` takes: letters, digits, `_` and `-` (a path segment and a DDL literal as it is). */
+const WRITE_PARTITION_VALUE = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Checks the partition of `QueryEngine.writeRows` the same way for every engine and returns it in the table's key
+ * order. The keys must be exactly the table's partition keys; each value a plain token (no `/`, `\`, `=`, `..`,
+ * quote or space: it becomes a path segment, and Athena's ALTER TABLE takes it as a literal in the statement text,
+ * since DDL has no parameters); `dt` a real date, YYYY-MM-DD.
+ */
+export function checkWritePartition(table: TableDef, partition: Readonly<Record<string, string>>): Record<string, string> {
+  const given = Object.keys(partition);
+  if (given.length !== table.partitionKeys.length || table.partitionKeys.some((k) => !Object.hasOwn(partition, k))) {
+    throw new Error(`writeRows(${table.name}): partition keys are ${table.partitionKeys.join(', ')}, got ${given.join(', ') || 'none'}`);
+  }
+  const ordered: Record<string, string> = {};
+  for (const key of table.partitionKeys) {
+    const value = partition[key];
+    if (typeof value !== 'string' || !WRITE_PARTITION_VALUE.test(value)) {
+      throw new Error(`writeRows(${table.name}): bad partition value ${key}=${JSON.stringify(value)}: only letters, digits, _ and - are allowed`);
+    }
+    if (key === 'dt') parseDay(value, `writeRows(${table.name}): partition value dt`);
+    ordered[key] = value;
+  }
+  return ordered;
 }

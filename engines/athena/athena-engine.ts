@@ -17,10 +17,11 @@ import {
   type ColumnInfo,
   type QueryExecution,
 } from '@aws-sdk/client-athena';
-import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client, type _Error as S3Error } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client, type _Error as S3Error } from '@aws-sdk/client-s3';
 import { partitionPath } from '../../schema/layout.ts';
-import { checkClearPartitions, type QueryEngine, type ResultRow, type ResultValue } from '../query-engine.ts';
-import { asSubquery, SqlLiteral, type SqlParam, type SqlQuery } from '../sql-values.ts';
+import { checkClearPartitions, checkWritePartition, type QueryEngine, type ResultRow, type ResultValue } from '../query-engine.ts';
+import { encodeParquetRows } from '../parquet-rows.ts';
+import { asSubquery, quoteString, SqlLiteral, type SqlParam, type SqlQuery } from '../sql-values.ts';
 import { executionParameters, renderForAthena } from './execution-parameters.ts';
 import { quoteIdent as quoteIdentifier, trinoType, type TableDef } from '../../schema/types.ts';
 
@@ -159,6 +160,39 @@ export class AthenaEngine implements QueryEngine {
     const statements = insertStatements(table, values, selects);
     await this.clearPartition(table, partition);
     for (const statement of statements) await this.run(statement.sql, statement.params);
+  }
+
+  /**
+   * Replaces one partition with `rows`, as one Parquet file (engines/parquet-rows.ts: the bytes the DuckDB engine
+   * writes locally), in three steps:
+   *
+   * 1. PutObject `<table.location>/<k=v>/.../part-<uuid>.parquet`: a new key, so nothing a reader has is overwritten;
+   * 2. delete every other object under the partition's prefix (the older files). New first, old after: a reader
+   *    sees the old rows or the new ones, never an empty partition; only between these two steps, for the time of
+   *    one listing and one delete, may it see both;
+   * 3. `ALTER TABLE <db>.<table> ADD IF NOT EXISTS PARTITION (k = 'v', ...) LOCATION 's3://<bucket>/<prefix>/'`,
+   *    run as an Athena query. The tables written this way have no partition projection (modules/glue-catalog.ts
+   *    projects only the Firehose tables), so Athena reads a partition only once Glue has it, which an INSERT does
+   *    by itself and a PutObject does not. Per the Athena guide (SQL reference, ALTER TABLE ADD PARTITION), IF NOT
+   *    EXISTS suppresses the error when a partition with the same definition exists, so a rewrite or a retry
+   *    registers nothing twice; the statement needs glue:BatchCreatePartition / CreatePartition on the table.
+   *
+   * DDL takes no execution parameters, so the partition values are written into the statement as literals: they
+   * are checked first (`checkWritePartition`: letters, digits, `_`, `-`; `dt` a date), as are the rows, before any
+   * call. A failure after the put leaves the new file beside the old ones (rows twice) until a retry succeeds.
+   */
+  async writeRows(table: TableDef, partition: Readonly<Record<string, string>>, rows: readonly Readonly<Record<string, unknown>>[]): Promise<void> {
+    const ordered = checkWritePartition(table, partition);
+    const ddl = addPartitionStatement(this.database, this.bucket, table, ordered);
+    const body = encodeParquetRows(table, rows);
+    const prefix = `${table.location}/${partitionPath(ordered)}/`;
+    const key = `${prefix}part-${randomUUID()}.parquet`;
+    await this.call('PutObject', () =>
+      this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/vnd.apache.parquet' })),
+    );
+    this.log('object written', { bucket: this.bucket, key, rows: rows.length, bytes: body.byteLength });
+    await this.deletePrefix(prefix, key);
+    await this.run(ddl, []);
   }
 
   /** Deletes every object of one partition, `s3://bucket/<table.location>/<k=v>/.../`; returns how many were deleted. */
@@ -344,6 +378,29 @@ export class AthenaEngine implements QueryEngine {
       return v;
     });
   }
+}
+
+/** A Glue database, table or column name that Athena DDL can hold between backticks as it is. */
+const DDL_NAME = /^[A-Za-z0-9_]+$/;
+
+/**
+ * The DDL that registers one partition in Glue, e.g.
+ * ALTER TABLE `okta_lake`.`okta_users` ADD IF NOT EXISTS PARTITION (`dt` = '2026-11-25', `batch` = 'daily')
+ *   LOCATION 's3://bucket/inventory/users/dt=2026-11-25/batch=daily/'
+ * for a partition whose values `checkWritePartition` accepted. Names are quoted with backticks, as Athena's DDL
+ * (Hive syntax) quotes identifiers; values are string literals (the partition keys are Glue `string` columns).
+ */
+export function addPartitionStatement(database: string, bucket: string, table: TableDef, partition: Readonly<Record<string, string>>): string {
+  for (const name of [database, table.name, ...table.partitionKeys]) {
+    if (!DDL_NAME.test(name)) throw new Error(`table ${table.name}: ${JSON.stringify(name)} cannot be named in Athena DDL (letters, digits and _ only)`);
+  }
+  const values = table.partitionKeys.map((k) => {
+    const v = partition[k];
+    if (v === undefined) throw new Error(`table ${table.name}: partition value ${k} is missing`);
+    return `\`${k}\` = ${quoteString(v)}`;
+  });
+  const location = `s3://${bucket}/${table.location}/${partitionPath(Object.fromEntries(table.partitionKeys.map((k) => [k, partition[k]!])))}/`;
+  return `ALTER TABLE \`${database}\`.\`${table.name}\` ADD IF NOT EXISTS PARTITION (${values.join(', ')}) LOCATION ${quoteString(location)}`;
 }
 
 /**

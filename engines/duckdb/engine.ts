@@ -5,7 +5,7 @@
  * (e.g. `okta_events_unique`) are created over those, from the same Athena SQL the stack would use.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
 import { asSubquery, paramValue, type SqlParam, type SqlQuery } from '../sql-values.ts';
@@ -13,7 +13,8 @@ import { lakeTables, okta_events } from '../../schema/index.ts';
 import { lakeViews } from '../../schema/views.ts';
 import { duckdbType, quoteIdent, type TableDef } from '../../schema/types.ts';
 import { partitionPath } from '../../schema/layout.ts';
-import { checkClearPartitions, type QueryEngine, type ResultRow, type ResultValue } from '../query-engine.ts';
+import { checkClearPartitions, checkWritePartition, type QueryEngine, type ResultRow, type ResultValue } from '../query-engine.ts';
+import { encodeParquetRows } from '../parquet-rows.ts';
 import { trinoToDuckDb } from './dialect.ts';
 import { toJsonRows, type JsonRow } from './json-rows.ts';
 
@@ -138,20 +139,45 @@ export class DuckDbEngine implements QueryEngine {
     // Each select translated on its own (its text repeats from run to run; the translation is cached by text).
     const union = selects.length > 0 ? selects.map((q) => `(${trinoToDuckDb(asSubquery(q.sql))})`).join('\nunion all\n') : empty;
     await this.run(`create temp table ${staging} as select ${casts} from (${union})`, selects.flatMap((q) => q.params));
-    // Written outside the table's folders, then swapped in whole: a reader (or a crash) never sees half a partition.
-    const next = join(this.root, '.staging', staging);
+    try {
+      await this.swapPartition(table, partition, async (file) => {
+        await this.connection.run(`copy ${staging} to ${quoteLiteral(file)} (format parquet, compression snappy)`);
+      });
+    } finally {
+      await this.connection.run(`drop table if exists ${staging}`);
+    }
+  }
+
+  /**
+   * Replaces one partition with `rows` as one Parquet file (engines/parquet-rows.ts), the same bytes the Athena
+   * engine puts in S3. Zero rows leave a file with the schema and no row: an empty partition.
+   */
+  async writeRows(table: TableDef, partition: Readonly<Record<string, string>>, rows: readonly Readonly<Record<string, unknown>>[]): Promise<void> {
+    const ordered = checkWritePartition(table, partition);
+    const bytes = encodeParquetRows(table, rows);
+    await this.swapPartition(table, ordered, async (file) => writeFileSync(file, bytes));
+  }
+
+  /**
+   * Fills a new partition folder with `write(file)` (`file` is its `part-00000.parquet`) outside the table's
+   * folders, under `<root>/.staging/`, then swaps it in whole for the partition's folder: a reader (or a crash)
+   * never sees half a partition. The staging folder is removed whatever happens.
+   */
+  private async swapPartition(
+    table: TableDef,
+    partition: Readonly<Record<string, string>>,
+    write: (file: string) => Promise<void>,
+  ): Promise<void> {
+    const next = join(this.root, '.staging', `__staging_${randomUUID().replaceAll('-', '')}`);
     try {
       mkdirSync(next, { recursive: true });
-      await this.connection.run(
-        `copy ${staging} to ${quoteLiteral(join(next, 'part-00000.parquet'))} (format parquet, compression snappy)`,
-      );
+      await write(join(next, 'part-00000.parquet'));
       const dir = this.partitionDir(table, partition);
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dirname(dir), { recursive: true });
       renameSync(next, dir);
     } finally {
       rmSync(next, { recursive: true, force: true });
-      await this.connection.run(`drop table if exists ${staging}`);
     }
   }
 

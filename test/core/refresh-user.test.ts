@@ -98,6 +98,10 @@ class RecordingEngine implements QueryEngine {
     this.calls.push(`clearPartitions ${table.name}`);
     throw new Error('no SQL may run');
   }
+  async writeRows(table: TableDef): Promise<void> {
+    this.calls.push(`writeRows ${table.name}`);
+    throw new Error('no rows may be written');
+  }
 }
 
 describe('refresh-user', () => {
@@ -194,6 +198,7 @@ describe('refresh-user', () => {
       select: (sql, params) => (sqlSeen.push(sql), lake.engine.select(sql, params)),
       replacePartition: (t, p, selects) => (sqlSeen.push(...selects.map((q) => q.sql)), lake.engine.replacePartition(t, p, selects)),
       clearPartitions: (t, w, k) => lake.engine.clearPartitions(t, w, k),
+      writeRows: (t, p, rows) => lake.engine.writeRows(t, p, rows),
     };
 
     // Act
