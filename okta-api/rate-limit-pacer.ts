@@ -34,14 +34,21 @@ export function readRateLimitHeaders(headers: Headers): RateLimitState | undefin
 
 /**
  * The bucket a request counts against. Okta limits per endpoint, so ids in the path are folded:
- * `GET /api/v1/users/00u1abcd2EFGH3ijk4l5/factors` -> `GET /api/v1/users/{id}/factors`.
+ * `GET /api/v1/logs/...` keeps its path, `GET /api/v1/users/00u1abcd2EFGH3ijk4l5` -> `GET /api/v1/users/{id}`.
+ * Everything under one user (factors, roles, devices, ...) is one bucket for every user, `GET /api/v1/users/{id}/*`:
+ * Okta's rate-limit reference groups `/api/v1/users/*` sub-resources under one limit
+ * (https://developer.okta.com/docs/reference/rl-global-mgmt/, "most other API actions" and the `/api/v1/users/*`
+ * example in https://developer.okta.com/docs/reference/rate-limits/), so an inventory reading factors and then roles
+ * of many users must pace them against one budget, not three.
  */
 export function rateLimitBucket(method: string, pathname: string): string {
+  const m = method.toUpperCase();
+  if (/^\/api\/v1\/users\/[^/]+\/./.test(pathname)) return `${m} /api/v1/users/{id}/*`;
   const path = pathname
     .split('/')
     .map((segment) => (segment.length >= 10 && /\d/.test(segment) ? '{id}' : segment))
     .join('/');
-  return `${method.toUpperCase()} ${path}`;
+  return `${m} ${path}`;
 }
 
 interface Bucket {

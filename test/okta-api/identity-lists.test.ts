@@ -31,6 +31,7 @@ import {
   type StandInIdentityOrg,
 } from '../support/okta-stand-in/index.ts';
 import { clientOf, collect, rsaKeyPair } from './support.ts';
+import { rateLimitBucket } from '../../okta-api/rate-limit-pacer.ts';
 
 let standIn: OktaStandIn | undefined;
 afterEach(async () => {
@@ -263,6 +264,14 @@ describe("a user's factors, roles and devices", () => {
 
     expect(seen).toEqual([49, 48, 47, 49, 49]);
     expect(oktaRateLimitBucket('GET', '/api/v1/users/00uX/factors')).toBe(oktaRateLimitBucket('GET', '/api/v1/users/00uY/roles'));
+  });
+
+  it("paces a user's factors, roles and devices against one budget on the client too", () => {
+    const sub = ['/factors', '/roles', '/devices'].map((p) => rateLimitBucket('GET', `/api/v1/users/${userId(1)}${p}`));
+    expect(new Set([...sub, rateLimitBucket('GET', `/api/v1/users/${userId(2)}/factors`)]).size).toBe(1);
+    expect(rateLimitBucket('GET', `/api/v1/users/${userId(1)}`)).not.toBe(sub[0]);
+    expect(rateLimitBucket('GET', '/api/v1/users')).not.toBe(sub[0]);
+    expect(rateLimitBucket('GET', '/api/v1/logs')).toBe('GET /api/v1/logs');
   });
 });
 
