@@ -162,12 +162,20 @@ export class LocalLake {
   }
 
   /**
-   * One user's activity on `day` (default today) so far and the daily checks for them alone; `userLoginOrId` is
-   * validated first. With `okta`, the user's newest events are fetched from Okta into the lake first.
+   * One user's activity on `day` (default today) so far and the daily and posture checks for them alone;
+   * `userLoginOrId` is validated first. With `okta`, the user's newest events are fetched from Okta into the lake
+   * first, and their identity (factors, devices, roles) is re-read from it; `inventory` re-reads the identity from
+   * another source (a saved folder, in the demo).
    */
-  async refreshUser(userLoginOrId: string, day?: string, okta?: OktaClient): Promise<RefreshUserResult> {
+  async refreshUser(
+    userLoginOrId: string,
+    day?: string,
+    sources: { readonly okta?: OktaClient | undefined; readonly inventory?: InventorySource | undefined } = {},
+  ): Promise<RefreshUserResult> {
     const refreshed = day ?? dayOf(this.now());
+    const { okta } = sources;
     const fetch = okta ? { client: okta, sink: new LocalEventSink(this, `okta-api ${okta.orgUrl.origin}`) } : undefined;
+    const identity = sources.inventory ?? (okta ? new ApiInventorySource(okta) : undefined);
     return this.recorded(await this.scoped(refreshed, refreshed, () => refreshUser({
       engine: this.engine,
       catalog: this.catalog,
@@ -176,7 +184,8 @@ export class LocalLake {
       user: userLoginOrId,
       now: this.now,
       day: refreshed,
-      ...(fetch ? { fetch, inventory: { source: new ApiInventorySource(okta!), rules: this.identityRules } } : {}),
+      ...(fetch ? { fetch } : {}),
+      ...(identity ? { inventory: { source: identity, rules: this.identityRules } } : {}),
     })));
   }
 

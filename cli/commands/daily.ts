@@ -79,7 +79,7 @@ export async function refreshUserCommand(io: Io, args: LakeArgs & { user: string
     const coverage = EventCoverage.of(lake.engine);
     let result;
     try {
-      result = await lake.refreshUser(args.user, day, okta);
+      result = await lake.refreshUser(args.user, day, { okta });
     } catch (e) {
       if (e instanceof InvalidUserError) throw new UsageError(`--user: ${e.message}`);
       throw e;
