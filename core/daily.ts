@@ -23,7 +23,7 @@ import { runDetections, type DetectionRunResult, type DetectionWindow, type RunC
 import { isoTimestamp } from './findings.ts';
 import { SqlLiteral, type SqlQuery } from '../engines/sql-values.ts';
 import { sqlTimestamp, thresholdLiterals, type SqlParam } from './sql-params.ts';
-import { jsonListOf, numberOf, textOf } from './result-values.ts';
+import { jsonListOf, nullableTextOf, numberOf, textOf } from './result-values.ts';
 import { boundSql } from './sql-files.ts';
 
 /** The activity batch and findings run of the nightly snapshot. */
@@ -35,6 +35,13 @@ export interface UserActivity {
   readonly user_id: string;
   readonly login: string;
   readonly display_name: string;
+  /** From the day's inventory; null when it has none for the user (see snapshots/activity.sql). */
+  readonly user_status: string | null;
+  readonly identity_kind: string | null;
+  /** Active admin role types; null when the day's inventory has no roles for the user (not collected, or no inventory). */
+  readonly admin_roles: readonly string[] | null;
+  /** high, medium, low, unknown or none; null when factors were not collected or there is no inventory. */
+  readonly mfa_strength: string | null;
   readonly event_count: number;
   readonly sign_ins: number;
   readonly sign_in_failures: number;
@@ -169,6 +176,10 @@ export function activityFromRow(row: ResultRow): UserActivity {
     user_id: textOf(row, 'user_id'),
     login: textOf(row, 'login'),
     display_name: textOf(row, 'display_name'),
+    user_status: nullableTextOf(row, 'user_status'),
+    identity_kind: nullableTextOf(row, 'identity_kind'),
+    admin_roles: row.admin_roles === null || row.admin_roles === undefined ? null : jsonListOf(row, 'admin_roles'),
+    mfa_strength: nullableTextOf(row, 'mfa_strength'),
     event_count: numberOf(row, 'event_count'),
     sign_ins: numberOf(row, 'sign_ins'),
     sign_in_failures: numberOf(row, 'sign_in_failures'),

@@ -61,8 +61,9 @@ export interface RefreshUserInput extends RunContext {
    */
   readonly fetch?: OktaFetch;
   /**
-   * Where to read the user's identity (user, factors, devices, roles) before the checks, so their posture checks
-   * see the user as they are now. @default none: the posture checks read the day's inventory as collected
+   * Where to read the user's identity (user, factors, devices, roles) before their activity and checks, so the
+   * activity row's identity columns and their posture checks see the user as they are now.
+   * @default none: the activity and the posture checks read the day's inventory as collected
    */
   readonly inventory?: { readonly source: InventorySource; readonly rules?: IdentityRules };
 }
@@ -117,10 +118,11 @@ export async function refreshUser(input: RefreshUserInput): Promise<RefreshUserR
   const userId = match.user_id;
   const run = refreshRunName(userId);
 
-  await writeActivity(engine, day, run, userId, input.now);
+  // The inventory first: the activity row carries the user's identity (status, kind, roles, MFA) as refreshed.
   const inventory = input.inventory
     ? ((await collectUserInventory({ engine, source: input.inventory.source, user: userId, day, now: input.now, ...(input.inventory.rules ? { rules: input.inventory.rules } : {}) })) ?? null)
     : null;
+  await writeActivity(engine, day, run, userId, input.now);
   const checks = await runDailyChecks({ ...input, day, userId, run });
   const [activity] = await readActivity(engine, { fromDt: day, toDt: day, user: userId });
   return {

@@ -7,6 +7,12 @@ export const textOf = (row: ResultRow, key: string): string => {
   return v === null || v === undefined ? '' : String(v);
 };
 
+/** The value as text, or null when it is null or missing. */
+export const nullableTextOf = (row: ResultRow, key: string): string | null => {
+  const v = row[key];
+  return v === null || v === undefined ? null : String(v);
+};
+
 /** The value as a number; null or missing is 0. */
 export const numberOf = (row: ResultRow, key: string): number => Number(row[key] ?? 0);
 

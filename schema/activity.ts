@@ -11,6 +11,17 @@ export const activityColumns = {
   user_id: string,
   login: string,
   display_name: string,
+  /**
+   * Identity context from the day's inventory (okta_users_current, okta_factors_current, okta_admin_roles_current
+   * of `dt`): null when no inventory of that day holds the user, and in rows written before these columns existed.
+   * `user_status`: the Okta status (ACTIVE, SUSPENDED, ...); `identity_kind`: human, service or guest.
+   */
+  user_status: string,
+  identity_kind: string,
+  /** The user's active admin role types (SUPER_ADMIN, ...), distinct, sorted; empty for none; null when roles were not collected. */
+  admin_roles: array(string),
+  /** Strength of the strongest ACTIVE factor: high, medium, low, unknown; 'none' without one; null when factors were not collected. */
+  mfa_strength: string,
   event_count: bigint,
   sign_ins: bigint,
   sign_in_failures: bigint,
@@ -33,7 +44,7 @@ export const activityColumns = {
 
 export const activity: TableDef<typeof activityColumns> = {
   name: 'activity',
-  description: 'Per-user daily activity: sign-ins, MFA, IPs, countries, ASNs, devices, apps, admin actions.',
+  description: "Per-user daily activity: sign-ins, MFA, IPs, countries, ASNs, devices, apps, admin actions, and the user's identity (status, kind, admin roles, MFA strength) from the day's inventory.",
   location: 'activity',
   columns: activityColumns,
   partitionKeys: ['dt', 'batch'],

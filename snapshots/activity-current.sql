@@ -20,7 +20,9 @@ with versions as (
     )
 )
 select
-  user_id, login, display_name, event_count, sign_ins, sign_in_failures,
+  user_id, login, display_name, user_status, identity_kind,
+  json_format(cast(admin_roles as json)) as admin_roles,
+  mfa_strength, event_count, sign_ins, sign_in_failures,
   json_format(cast(sign_in_failure_ips as json)) as sign_in_failure_ips,
   mfa_used, mfa_failures, distinct_ips,
   json_format(cast(ips as json)) as ips,

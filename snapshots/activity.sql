@@ -9,6 +9,12 @@
 -- Each uuid counts once (Okta delivers at least once). Only people: actor.type = 'User' (no system
 -- principals, API clients or jobs).
 --
+-- Identity context (user_status, identity_kind, admin_roles, mfa_strength) is the day's inventory as the lake holds
+-- it when the row is computed: okta_users_current, okta_factors_current and okta_admin_roles_current with dt = :day
+-- (the nightly collection, or a refresh of the user written later that day). When no inventory was collected for
+-- the day, or it does not list the user, the four columns are null; a part the collection could not read leaves
+-- its column null too (factors_collected / roles_collected false), never 'none' or an empty list.
+--
 -- Parameters:
 --   :day          the day, YYYY-MM-DD
 --   :user_id      null for every user, else one user: an Okta user id (actor.id) or a login (actor.alternateid,
@@ -29,6 +35,11 @@
 --   user_agents, devices         client.useragent.rawuseragent; client.device (Computer, Mobile, ...) and the
 --                                top-level device.name (a registered device) when present
 --   apps                         display name of the AppInstance target of each successful user.authentication.sso
+--   user_status, identity_kind   okta_users_current.status and .identity_kind (human, service, guest)
+--   admin_roles                  role_type of the user's admin role assignments (status ACTIVE or absent), distinct,
+--                                sorted; an empty list when roles were collected and the user holds none
+--   mfa_strength                 strength of the strongest ACTIVE factor, high > medium > low > unknown; 'none' when
+--                                factors were collected and none is ACTIVE (pending enrollments do not count)
 --   admin_actions                successful changes to the org made by this user: privilege grants, user
 --                                lifecycle, admin password resets and unlocks, factor resets, session clearing and
 --                                impersonation, group/app/policy/network zone/authenticator/IAM changes, API
@@ -110,11 +121,47 @@ per_user as (
     max(published_at) as last_seen
   from events
   group by user_id
+),
+-- The day's inventory (empty when none was collected for :day).
+inventory_users as (
+  select user_id, status, identity_kind, factors_collected, roles_collected
+  from okta_users_current
+  where dt = :day
+),
+inventory_mfa as (
+  select
+    user_id,
+    max(case strength when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end) as strongest
+  from okta_factors_current
+  where dt = :day
+    and status = 'ACTIVE'
+  group by user_id
+),
+inventory_roles as (
+  select user_id, array_sort(array_agg(distinct role_type)) as role_types
+  from okta_admin_roles_current
+  where dt = :day
+    and role_type is not null
+    and coalesce(status, 'ACTIVE') = 'ACTIVE'
+  group by user_id
 )
 select
   p.user_id,
   p.login,
   p.display_name,
+  iu.status as user_status,
+  iu.identity_kind,
+  case
+    when coalesce(iu.roles_collected, false) then coalesce(r.role_types, cast(array[] as array(varchar)))
+  end as admin_roles,
+  case
+    when not coalesce(iu.factors_collected, false) then cast(null as varchar)
+    when m.strongest is null then 'none'
+    when m.strongest = 4 then 'high'
+    when m.strongest = 3 then 'medium'
+    when m.strongest = 2 then 'low'
+    else 'unknown'
+  end as mfa_strength,
   p.event_count,
   p.sign_ins,
   p.sign_in_failures,
@@ -133,3 +180,6 @@ select
   cast(p.last_seen at time zone 'UTC' as timestamp) as last_seen,
   cast(:computed_at as timestamp) as computed_at
 from per_user as p
+left join inventory_users as iu on iu.user_id = p.user_id
+left join inventory_mfa as m on m.user_id = p.user_id
+left join inventory_roles as r on r.user_id = p.user_id
