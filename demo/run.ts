@@ -13,6 +13,10 @@ import type { ResultRow } from '../engines/query-engine.ts';
 import { addDays, dayOf, lakePaths, parseDay, type Hour } from '../schema/layout.ts';
 import { LocalLake } from '../lake/local-lake.ts';
 import { DEFAULT_SEED, writeDay, type PlantedAttack } from './generate.ts';
+import { demoInventory, writeInventoryFolder, type PlantedPostureFailure } from './inventory.ts';
+import { FolderInventorySource } from '../inventory/folder-source.ts';
+import type { InventorySummary } from '../inventory/collect.ts';
+import { cascadeLines, cascadeOf, type Cascade } from '../core/cascade.ts';
 
 export const DEFAULT_DEMO_LAKE = '.okta-lake/demo';
 
@@ -41,7 +45,7 @@ export interface DetectionSummary {
   readonly title: string;
   /** The most severe finding's severity. */
   readonly severity: string;
-  readonly cadence: 'hourly' | 'daily';
+  readonly cadence: 'hourly' | 'daily' | 'posture';
   readonly findings: number;
   readonly entities: readonly string[];
   readonly users: readonly string[];
@@ -56,6 +60,11 @@ export interface AttackResult extends PlantedAttack {
   /** A finding of that detection names one of the attack's users, IPs or sessions. */
   readonly caught: boolean;
   readonly findingIds: readonly string[];
+}
+
+export interface PostureResult extends PlantedPostureFailure {
+  /** A finding of that check names the user. */
+  readonly caught: boolean;
 }
 
 export interface DemoResult {
@@ -79,6 +88,12 @@ export interface DemoResult {
   readonly findings: readonly Finding[];
   readonly detections: readonly DetectionSummary[];
   readonly attacks: readonly AttackResult[];
+  /** The identity inventory collected for the day (from the demo org's saved API responses). */
+  readonly inventory: InventorySummary & { readonly folder: string };
+  /** The posture failures planted in the inventory, and whether their check found them. */
+  readonly posture: readonly PostureResult[];
+  /** Each new hourly finding about a user, told with what else fails for that identity (the near-time cascade). */
+  readonly cascades: readonly { readonly user: string; readonly lines: readonly string[]; readonly trigger: string; readonly failing: readonly string[] }[];
   readonly activity: readonly ResultRow[];
   readonly paths: { readonly events: string; readonly raw: string; readonly errors: string; readonly findings: string; readonly activity: string };
   readonly timings: { readonly generateMs: number; readonly ingestMs: number; readonly detectMs: number; readonly snapshotMs: number; readonly totalMs: number };
@@ -137,7 +152,14 @@ function attackResults(attacks: readonly PlantedAttack[], findings: readonly Fin
   });
 }
 
-function detectionSummaries(findings: readonly Finding[], cadenceOf: (id: string) => 'hourly' | 'daily'): DetectionSummary[] {
+function postureResults(planted: readonly PlantedPostureFailure[], findings: readonly Finding[]): PostureResult[] {
+  return planted.map((p) => ({
+    ...p,
+    caught: findings.some((f) => f.detection === p.check && (f.entity.id.toLowerCase() === p.login.toLowerCase() || f.actors.some((a) => a.toLowerCase() === p.login.toLowerCase()))),
+  }));
+}
+
+function detectionSummaries(findings: readonly Finding[], cadenceOf: (id: string) => 'hourly' | 'daily' | 'posture'): DetectionSummary[] {
   const groups = new Map<string, Finding[]>();
   for (const f of findings) groups.set(f.detection, [...(groups.get(f.detection) ?? []), f]);
   const uniq = (xs: Iterable<string>) => [...new Set(xs)].filter((x) => x !== '').sort();
@@ -192,18 +214,51 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const ingestMs = Date.now() - t;
     progress(`  ingested   ${fmt(summary.ingested)} events, ${fmt(summary.duplicates)} redelivered copies counted once, ${fmt(summary.quarantined)} quarantined  ${secs(ingestMs)}`);
 
+    // The org's identities as the Okta API would list them, saved as its responses and collected like `okta-lake
+    // inventory --from`; the near-time cascade re-reads a user's identity from the same folder.
+    t = Date.now();
+    const identities = demoInventory(generated.org, day);
+    const inventoryDir = join(inputDir, `okta-api-${day}`);
+    writeInventoryFolder(inventoryDir, identities);
+    const inventorySource = new FolderInventorySource(inventoryDir);
+    const inventory = await lake.collectInventory(inventorySource, day);
+    progress(
+      `  inventory  ${fmt(inventory.users)} users, ${fmt(inventory.factors)} factor enrollments, ${fmt(inventory.devices)} device rows, ` +
+        `${fmt(inventory.roles)} admin roles (saved API responses in ${shown(inventoryDir)})  ${secs(Date.now() - t)}`,
+    );
+
     t = Date.now();
     const hours: Hour[] = Array.from({ length: 24 }, (_, h) => ({ dt: day, hour: String(h).padStart(2, '0') }));
     const hourly: Finding[] = [];
-    for (const hour of hours) hourly.push(...(await lake.detectHour(hour)).findings);
+    const cascades: Cascade[] = [];
+    const escalated = new Set<string>();
+    for (const hour of hours) {
+      const run = await lake.detectHour(hour);
+      hourly.push(...run.findings);
+      // The near-time cascade: the first new finding about a user refreshes that user's identity and checks at once.
+      for (const f of run.newFindings) {
+        if (f.entity.type !== 'user' || escalated.has(f.entity.id.toLowerCase())) continue;
+        escalated.add(f.entity.id.toLowerCase());
+        const refreshed = await lake.refreshUser(f.entity.id, day, { inventory: inventorySource });
+        if (refreshed.found) cascades.push(cascadeOf(f, refreshed.findings, refreshed.newFindings));
+      }
+    }
     const detectMs = Date.now() - t;
     const enabled = lake.catalog.filter((d) => !lake.disabled.has(d.id));
-    progress(`  detected   24 hourly runs of ${enabled.filter((d) => d.cadence === 'hourly').length} detections: ${fmt(hourly.length)} findings  ${secs(detectMs)}`);
+    progress(
+      `  detected   24 hourly runs of ${enabled.filter((d) => d.cadence === 'hourly').length} detections: ${fmt(hourly.length)} findings; ` +
+        `${cascades.length} cascaded to the user's identity checks  ${secs(detectMs)}`,
+    );
 
     t = Date.now();
     const daily = await lake.snapshotDay(day);
     const snapshotMs = Date.now() - t;
-    progress(`  snapshot   ${fmt(daily.users)} activity rows, ${enabled.filter((d) => d.cadence === 'daily').length} daily checks: ${fmt(daily.findings.length)} findings  ${secs(snapshotMs)}`);
+    const postureIds = new Set(enabled.filter((d) => d.cadence === 'posture').map((d) => d.id));
+    const postureFindings = daily.findings.filter((f) => postureIds.has(f.detection));
+    progress(
+      `  snapshot   ${fmt(daily.users)} activity rows, ${enabled.filter((d) => d.cadence === 'daily').length} daily checks and ${postureIds.size} posture checks: ` +
+        `${fmt(daily.findings.length - postureFindings.length)} + ${fmt(postureFindings.length)} findings  ${secs(snapshotMs)}`,
+    );
 
     const findings = [...hourly, ...daily.findings];
     const activity = await lake.engine.select(
@@ -235,6 +290,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       findings,
       detections: detectionSummaries(findings, (id) => cadence.get(id) ?? 'hourly'),
       attacks: attackResults(generated.attacks, findings, new Set(enabled.map((d) => d.id))),
+      inventory: { ...inventory, folder: inventoryDir },
+      posture: postureResults(identities.planted, postureFindings),
+      cascades: cascades.map((c) => ({ user: c.user, trigger: c.trigger.finding_id, failing: c.failing.map((f) => f.finding_id), lines: cascadeLines(c) })),
       activity,
       paths: {
         events: join(lakeDir, lakePaths.events),
@@ -269,6 +327,16 @@ export function summaryLines(r: DemoResult): string[] {
   }
   out('');
 
+  const postureCaught = r.posture.filter((p) => p.caught).length;
+  out(`Identity posture failures planted in the inventory: ${postureCaught} of ${r.posture.length} found`);
+  for (const p of r.posture) out(`  ${p.caught ? 'found  ' : 'MISSED '}  ${p.check.padEnd(42)}  ${p.login}: ${p.what}`);
+  out('');
+
+  const withOthers = r.cascades.filter((c) => c.failing.length > 0);
+  out(`Near-time cascade: ${r.cascades.length} user(s) with a new finding had their identity checked at once; ${withOthers.length} fail other checks`);
+  for (const c of withOthers) for (const line of c.lines) out(`  ${line}`);
+  out('');
+
   out(`Findings by detection (${r.findings.length} findings from ${r.detections.length} detections)`);
   for (const d of r.detections) {
     out(`  ${d.severity.padEnd(8)}  ${d.detection}  (${d.findings} ${d.findings === 1 ? 'finding' : 'findings'}, ${d.cadence}): ${d.title}`);
@@ -292,6 +360,7 @@ export function summaryLines(r: DemoResult): string[] {
     ['quarantine', `${shown(r.paths.errors)}/ (${r.ingest.quarantined} lines)`],
     ['findings', `${shown(r.paths.findings)}/dt=${r.day}/run=hourly-HH|daily/`],
     ['activity', `${shown(r.paths.activity)}/dt=${r.day}/batch=daily/`],
+    ['inventory', `${shown(join(r.lake, 'inventory'))}/{users,factors,devices,admin-roles}/dt=${r.day}/ (from ${shown(r.inventory.folder)})`],
   ];
   for (const [k, v] of rows) out(`  ${k.padEnd(13)}${v}`);
   out('');
@@ -311,6 +380,7 @@ export function summaryLines(r: DemoResult): string[] {
   const sprayIp = r.attacks.find((a) => a.detection === 'okta-password-spray')?.ips[0];
   if (sprayIp && investigation('ip-activity.sql')) out(`  npx okta-lake query --lake ${lakeArg} --file investigations/ip-activity.sql --param ip=${sprayIp} ${days}`);
   out(`  npx okta-lake snapshot --lake ${lakeArg} --day ${r.day}`);
+  out(`  npx okta-lake inventory --lake ${lakeArg} --day ${r.day} --from ${quoteArg(shown(r.inventory.folder))}`);
   out(`  npx okta-lake detect --lake ${lakeArg} --hour ${r.day}T${attackHour}`);
   return lines;
 }

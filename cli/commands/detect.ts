@@ -3,6 +3,7 @@
  * the escalation a new finding about a user triggers. Only an existing lake is read, and only hours it
  * holds events for count as a run: a mistyped path or date fails instead of looking like a clean hour.
  */
+import { cascadeLines, cascadeOf, type Cascade } from '../../core/cascade.ts';
 import type { Finding } from '../../core/findings.ts';
 import { compareFindings } from '../../core/findings.ts';
 import { hoursBetween, hourLabel, parseHour as parseLayoutHour, type Hour } from '../../schema/layout.ts';
@@ -70,6 +71,7 @@ export async function detectCommand(io: Io, args: DetectArgs): Promise<void> {
 
     const findings: Finding[] = [];
     const escalated = new Set<string>();
+    const cascades: Cascade[] = [];
     let newFindings = 0;
     const progress = hourProgress(io, hours.length);
     try {
@@ -84,7 +86,11 @@ export async function detectCommand(io: Io, args: DetectArgs): Promise<void> {
         for (const f of run.newFindings) {
           if (f.entity.type !== 'user' || escalated.has(f.entity.id)) continue;
           escalated.add(f.entity.id);
-          findings.push(...(await escalate(io, lake, f)));
+          const cascade = await escalate(io, lake, f);
+          if (cascade) {
+            findings.push(...cascade.failing);
+            cascades.push(cascade);
+          }
         }
       }
       progress.running(hours.length, 'done');
@@ -100,23 +106,35 @@ export async function detectCommand(io: Io, args: DetectArgs): Promise<void> {
           hours_without_events: withoutEvents.map(hourLabel),
           findings: findings.map(findingJson),
           escalated_users: [...escalated],
+          cascades: cascades.map((c) => ({
+            user: c.user,
+            trigger: c.trigger.finding_id,
+            failing: c.failing.map((f) => ({ ...findingJson(f), new: c.newIds.has(f.finding_id) })),
+          })),
         }),
       );
     } else {
       for (const line of findingLines(findings, io.columns)) io.out(line);
+      for (const c of cascades) {
+        io.out('');
+        for (const line of cascadeLines(c)) io.out(line);
+      }
     }
   } finally {
     lake.close();
   }
 }
 
-/** Runs refresh-user for the finding's user and day; a user the lake cannot resolve is reported, not fatal. */
-async function escalate(io: Io, lake: LocalLake, finding: Finding): Promise<Finding[]> {
+/**
+ * Runs refresh-user for the finding's user and day (their activity, daily and posture checks on the day's inventory)
+ * and tells it as one cascade; a user the lake cannot resolve is reported, not fatal.
+ */
+async function escalate(io: Io, lake: LocalLake, finding: Finding): Promise<Cascade | undefined> {
   try {
     const refreshed = await lake.refreshUser(finding.entity.id, finding.window_start.slice(0, 10));
-    return [...refreshed.findings];
+    return refreshed.found ? cascadeOf(finding, refreshed.findings, refreshed.newFindings) : undefined;
   } catch (e) {
     io.err(`escalation of ${finding.entity.id} (${finding.detection}) skipped: ${(e as Error).message}`);
-    return [];
+    return undefined;
   }
 }
