@@ -6,6 +6,7 @@
 import { runDailySnapshot } from '../core/daily.ts';
 import { countBy } from './hourly.ts';
 import { recordNotified } from '../core/notification-ledger.ts';
+import { notifiedIdentities } from './identities.ts';
 import type { Runtime } from './runtime.ts';
 import { dayBefore, scheduledTime } from './schedule.ts';
 
@@ -37,7 +38,7 @@ export async function dailyInvocation(runtime: Runtime, event: unknown, now: () 
     new: fresh.length,
     by_detection: countBy(result.findings.map((f) => f.detection)),
   });
-  await runtime.notifier.notify(fresh);
+  await runtime.notifier.notify(fresh, { identities: await notifiedIdentities(runtime, fresh) });
   // Only once the notification went out: a retry after a failed one notifies again (at least once).
   await recordNotified(runtime.engine, fresh, now);
   return { day, users: result.users, findings: result.findings.length, notified: fresh.map((f) => f.finding_id) };

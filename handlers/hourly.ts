@@ -12,6 +12,7 @@ import { isSqsEvent, sqsJsonBodies } from './sqs-event.ts';
 import { runHourly } from '../core/hourly.ts';
 import { hourLabel } from '../schema/layout.ts';
 import { recordNotified } from '../core/notification-ledger.ts';
+import { notifiedIdentities } from './identities.ts';
 import type { Runtime } from './runtime.ts';
 import { hourBefore, scheduledTime } from './schedule.ts';
 
@@ -41,7 +42,7 @@ export async function hourlyInvocation(runtime: Runtime, event: unknown, now: ()
     new: fresh.length,
     by_detection: countBy(result.findings.map((f) => f.detection)),
   });
-  await runtime.notifier.notify(fresh);
+  await runtime.notifier.notify(fresh, { identities: await notifiedIdentities(runtime, fresh) });
   // Only once the notification went out: a retry after a failed one notifies again (at least once).
   await recordNotified(runtime.engine, fresh, now);
   return { hour: hourLabel(hour), findings: result.findings.length, notified: fresh.map((f) => f.finding_id) };

@@ -21,6 +21,7 @@ import { refreshUser, InvalidUserError } from '../core/refresh-user.ts';
 import { dayOf, parseIsoInstant } from '../schema/layout.ts';
 import { FINDING_EVENT } from '../core/findings.ts';
 import { recordNotified } from '../core/notification-ledger.ts';
+import { notifiedIdentities } from './identities.ts';
 import type { Runtime } from './runtime.ts';
 import type { RefreshOkta } from './refresh-okta.ts';
 import type { FetchedUserEvents, OktaFetch } from '../core/user-events-fetch.ts';
@@ -142,7 +143,7 @@ export async function refreshInvocation(runtime: Runtime, event: unknown, now: (
     new: fresh.length,
     fetched: result.fetched,
   });
-  await runtime.notifier.notify(fresh);
+  await runtime.notifier.notify(fresh, { identities: await notifiedIdentities(runtime, fresh) });
   // Only once the notification went out: a retry after a failed one notifies again (at least once).
   await recordNotified(runtime.engine, fresh, now);
   return {

@@ -1,8 +1,8 @@
 /**
  * Findings out, in AWS: each new finding is published to the findings SNS topic (e-mail subscribers read it)
  * and put on EventBridge as `okta-log-lake` / `Okta Detection Finding`, whose detail is the finding exactly as
- * `okta-lake detect --json` prints it plus the `run` that wrote it. A rule on those events invokes refresh-user
- * for the user involved.
+ * `okta-lake detect --json` prints it plus the `run` that wrote it (and, for a user the inventory knows, their
+ * `identity`). A rule on those events invokes refresh-user for the user involved.
  *
  * Every finding is attempted on both channels; throttled calls and failed PutEvents entries are retried with
  * backoff; whatever still failed is reported in one error that names the findings, after all were tried.
@@ -10,7 +10,8 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { FINDING_EVENT, findingJson, type Finding } from '../core/findings.ts';
-import type { Notifier } from './notifier.ts';
+import { identityLine, identityOf, type IdentityContext, type IdentityMap } from '../core/identity-context.ts';
+import type { Notifier, NotifyContext } from './notifier.ts';
 
 export interface AwsNotifierOptions {
   readonly sns: SNSClient;
@@ -31,10 +32,21 @@ export interface AwsNotifierOptions {
   readonly log?: (message: string, fields: Record<string, unknown>) => void;
 }
 
-/** The EventBridge detail of a finding event: the CLI's `detect --json` finding plus the run that wrote it. */
-export type FindingDetail = ReturnType<typeof findingJson> & { readonly run: string };
+/**
+ * The EventBridge detail of a finding event: the CLI's `detect --json` finding plus the run that wrote it, and for a
+ * user finding whose user the inventory knows, `identity`.
+ */
+export type FindingDetail = ReturnType<typeof findingJson> & { readonly run: string; readonly identity?: IdentityContext };
 
-export const findingDetail = (f: Finding): FindingDetail => ({ ...findingJson(f), run: f.run });
+/** The identity of a user finding's user, when `identities` has it. */
+export function findingIdentity(f: Finding, identities: IdentityMap | undefined): IdentityContext | undefined {
+  return f.entity.type === 'user' ? identityOf(identities, f.entity.id) : undefined;
+}
+
+export function findingDetail(f: Finding, identities?: IdentityMap): FindingDetail {
+  const identity = findingIdentity(f, identities);
+  return identity ? { ...findingJson(f), run: f.run, identity } : { ...findingJson(f), run: f.run };
+}
 
 /** PutEvents takes at most 10 entries per call. */
 export const PUT_EVENTS_BATCH = 10;
@@ -64,8 +76,8 @@ export function findingSubject(f: Finding): string {
 
 const SHOWN_UUIDS = 20;
 
-/** The e-mail body: what, who, when, how many, which events, and what to do. */
-export function findingMessage(f: Finding, runbook?: string): string {
+/** The e-mail body: what, who (with the user's identity when known), when, how many, which events, and what to do. */
+export function findingMessage(f: Finding, runbook?: string, identity?: IdentityContext): string {
   const uuids = f.event_uuids.slice(0, SHOWN_UUIDS);
   const more = f.event_count - uuids.length;
   const lines = [
@@ -76,6 +88,7 @@ export function findingMessage(f: Finding, runbook?: string): string {
     `Detection:  ${f.detection}`,
     `Severity:   ${f.severity}`,
     `Entity:     ${f.entity.type} ${f.entity.id}`,
+    ...(identity ? [`Identity:   ${identityLine(identity, f.dt)}`] : []),
     `Window:     ${f.window_start} to ${f.window_end}`,
     `First seen: ${f.first_seen}`,
     `Last seen:  ${f.last_seen}`,
@@ -115,9 +128,9 @@ export class AwsNotifier implements Notifier {
     this.log = options.log ?? (() => {});
   }
 
-  async notify(findings: readonly Finding[]): Promise<void> {
+  async notify(findings: readonly Finding[], context: NotifyContext = {}): Promise<void> {
     if (findings.length === 0) return;
-    const failures = [...(await this.publishAll(findings)), ...(await this.putAll(findings))];
+    const failures = [...(await this.publishAll(findings, context.identities)), ...(await this.putAll(findings, context.identities))];
     this.log('findings notified', { findings: findings.length, failed: failures.length });
     if (failures.length > 0) {
       const shown = failures.map((f) => `${f.finding_id} via ${f.channel} (${f.error})`).join('; ');
@@ -129,13 +142,13 @@ export class AwsNotifier implements Notifier {
     return this.retryBaseMs * 2 ** (attempt - 1);
   }
 
-  private async publishAll(findings: readonly Finding[]): Promise<Failure[]> {
+  private async publishAll(findings: readonly Finding[], identities: IdentityMap | undefined): Promise<Failure[]> {
     const failures: Failure[] = [];
     for (const f of findings) {
       const command = new PublishCommand({
         TopicArn: this.options.topicArn,
         Subject: findingSubject(f),
-        Message: findingMessage(f, this.options.runbookFor?.(f.detection)),
+        Message: findingMessage(f, this.options.runbookFor?.(f.detection), findingIdentity(f, identities)),
         MessageAttributes: {
           severity: { DataType: 'String', StringValue: f.severity },
           detection: { DataType: 'String', StringValue: f.detection },
@@ -160,22 +173,22 @@ export class AwsNotifier implements Notifier {
     return failures;
   }
 
-  private async putAll(findings: readonly Finding[]): Promise<Failure[]> {
+  private async putAll(findings: readonly Finding[], identities?: IdentityMap): Promise<Failure[]> {
     const failures: Failure[] = [];
     for (let i = 0; i < findings.length; i += PUT_EVENTS_BATCH) {
-      failures.push(...(await this.putBatch(findings.slice(i, i + PUT_EVENTS_BATCH))));
+      failures.push(...(await this.putBatch(findings.slice(i, i + PUT_EVENTS_BATCH), identities)));
     }
     return failures;
   }
 
   /** Puts up to 10 events, retrying only the entries that failed, until they succeed or attempts run out. */
-  private async putBatch(batch: readonly Finding[]): Promise<Failure[]> {
+  private async putBatch(batch: readonly Finding[], identities: IdentityMap | undefined): Promise<Failure[]> {
     let pending = batch.map((f) => ({
       finding: f,
       entry: {
         Source: FINDING_EVENT.source,
         DetailType: FINDING_EVENT.detailType,
-        Detail: JSON.stringify(findingDetail(f)),
+        Detail: JSON.stringify(findingDetail(f, identities)),
         EventBusName: this.options.eventBus,
       } satisfies PutEventsRequestEntry,
       error: '',

@@ -1,5 +1,15 @@
 /** Where new findings go once a run has written them: SNS and EventBridge in AWS, the terminal locally. */
 import type { Finding } from '../core/findings.ts';
+import type { IdentityMap } from '../core/identity-context.ts';
+
+/** What a run knows about its findings besides the findings themselves. */
+export interface NotifyContext {
+  /**
+   * The identities of the users the findings are about, by lower-cased login (core/identity-context.ts
+   * `findingIdentities`): a user finding whose login is here carries an identity line. @default none
+   */
+  readonly identities?: IdentityMap;
+}
 
 export interface Notifier {
   /**
@@ -7,5 +17,5 @@ export interface Notifier {
    * so a re-run of the same window announces nothing. Throws when a finding could not be announced, after
    * trying every one of them.
    */
-  notify(findings: readonly Finding[]): Promise<void>;
+  notify(findings: readonly Finding[], context?: NotifyContext): Promise<void>;
 }

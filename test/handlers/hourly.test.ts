@@ -9,12 +9,25 @@ import { dayBefore, hourBefore, scheduledTime } from '../../handlers/schedule.ts
 import { hourLabel } from '../../schema/layout.ts';
 import { recordingSleep } from './support/fake-aws.ts';
 import { silentLog } from './support/log.ts';
-import { bruteForceFinding, detectionFolder, FakeFindingsLake, insertedPartition, isInsert, isLedgerInsert, NOTIFIED_SQL, READ_BACK_SQL, type FakeLakeOptions } from './support/fake-lake.ts';
+import { bruteForceFinding, detectionFolder, FakeFindingsLake, insertedPartition, isIdentityQuery, isInsert, isLedgerInsert, NOTIFIED_SQL, READ_BACK_SQL, type FakeLakeOptions } from './support/fake-lake.ts';
+import type { IdentityContext } from '../../core/identity-context.ts';
 import { ENV } from './support/env.ts';
 
 
 const SCHEDULED = { scheduled_time: '2026-11-25T05:20:00Z' };
 const NOW = () => new Date('2026-11-25T05:20:07.512Z');
+const ALICE_IDENTITY: IdentityContext = {
+  user_id: '00u1alice0000000000a',
+  login: 'alice@example.com',
+  status: 'ACTIVE',
+  identity_kind: 'human',
+  admin_roles: ['SUPER_ADMIN'],
+  roles_collected: true,
+  mfa_strength: 'low',
+  factors: ['sms'],
+  factors_collected: true,
+  inventory_dt: '2026-11-25',
+};
 
 let lake: FakeFindingsLake | undefined;
 afterEach(() => {
@@ -33,16 +46,18 @@ function setup(options: FakeLakeOptions, catalog = [detectionFolder('okta-brute-
 describe('hourly detections handler', () => {
   it('runs the hour before the scheduled time on Athena, writes its findings partition and notifies each new finding', async () => {
     const finding = bruteForceFinding();
-    const { lake, aws, runtime } = setup({ detect: () => [finding] });
+    const { lake, aws, runtime } = setup({ detect: () => [finding], identities: new Map([['alice@example.com', ALICE_IDENTITY]]) });
     aws.objects.set('findings/dt=2026-11-25/run=hourly-04/stale-from-a-failed-run.parquet', []);
 
     const result = await hourlyInvocation(runtime, SCHEDULED, NOW);
 
     expect(result).toEqual({ hour: '2026-11-25T04', findings: 1, notified: ['a3f1c0de'] });
-    // The notified ledger of the days around the run, the INSERT, the read-back of the run's partition, and
-    // (after notifying) the ledger rows of what was notified.
-    const [known, insert, readBack, ledger] = aws.queries;
-    expect(aws.queries).toHaveLength(4);
+    // The notified ledger of the days around the run, the INSERT, the read-back of the run's partition, the
+    // identity of the finding's user, and (after notifying) the ledger rows of what was notified.
+    const [known, insert, readBack, identity, ledger] = aws.queries;
+    expect(aws.queries).toHaveLength(5);
+    expect(isIdentityQuery(identity!)).toBe(true);
+    expect(identity!.params).toEqual(["'alice@example.com'"]);
     expect(known!.sql).toBe(NOTIFIED_SQL);
     expect(known!.params).toEqual(["'2026-11-24'", "'2026-11-26'"]);
     expect(isInsert(insert!)).toBe(true);
@@ -66,6 +81,7 @@ describe('hourly detections handler', () => {
     expect(publish!.Subject).toBe('[MEDIUM] Brute force against one user: alice@example.com');
     expect(publish!.Message).toContain('24 failed sign-ins for alice@example.com');
     expect(publish!.Message).toContain('Runbook (detections/okta-brute-force-user/detection.yaml):');
+    expect(publish!.Message).toContain('Identity:   ACTIVE human, admin roles SUPER_ADMIN, strongest MFA low (sms)');
     const [put] = aws.eventsMock.commandCalls(PutEventsCommand).map((c) => c.args[0].input);
     const entry = put!.Entries![0]!;
     expect(entry).toMatchObject({ Source: 'okta-log-lake', DetailType: 'Okta Detection Finding', EventBusName: 'default' });
@@ -80,6 +96,7 @@ describe('hourly detections handler', () => {
       last_seen: '2026-11-25T04:09:57.000Z',
       event_count: 24,
       run: 'hourly-04',
+      identity: { user_id: ALICE_IDENTITY.user_id, admin_roles: ['SUPER_ADMIN'], mfa_strength: 'low' },
     });
     expect(JSON.parse(entry.Detail!).event_uuids).toHaveLength(24);
   });
@@ -135,6 +152,18 @@ describe('hourly detections handler', () => {
     expect(aws.count('SNS.Publish') + aws.count('EventBridge.PutEvents')).toBe(0);
   });
 
+  it('notifies without the identity line, and logs why, when reading the inventory fails', async () => {
+    const { lake, aws, runtime, log } = setup({ detect: () => [bruteForceFinding()], fail: (q) => (isIdentityQuery(q) ? 'TABLE_NOT_FOUND: okta_users' : undefined) });
+
+    const result = await hourlyInvocation(runtime, SCHEDULED, NOW);
+
+    expect(result.notified).toEqual(['a3f1c0de']);
+    expect(lake.notifiedIds()).toEqual(['a3f1c0de']);
+    const [publish] = aws.snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
+    expect(publish!.Message).not.toContain('Identity:');
+    expect(log.lines.find((l) => /identity context/.test(l.message))?.fields.error).toMatch(/TABLE_NOT_FOUND/);
+  });
+
   it('completes the run when Athena and S3 throttle along the way', async () => {
     const { aws, runtime } = setup({ detect: () => [bruteForceFinding()] });
     aws.throttle.set('Athena.StartQueryExecution', 3);
@@ -147,7 +176,7 @@ describe('hourly detections handler', () => {
     const result = await hourlyInvocation(runtime, SCHEDULED, NOW);
 
     expect(result.notified).toEqual(['a3f1c0de']);
-    expect(aws.queries).toHaveLength(4);
+    expect(aws.queries).toHaveLength(5);
     expect(aws.snsMock.commandCalls(PublishCommand)).toHaveLength(2);
   });
 

@@ -6,7 +6,8 @@
  * - the `INSERT INTO "notified"` of `core/sql/record-notified.sql`: writes the ledger rows of the findings named;
  * - the `INSERT INTO "findings"`: writes one object under `findings/dt=<dt>/run=<run>/` holding the rows
  *   `detect` says the detection SQL yields for that partition (the test decides them: Athena is not run);
- * - `core/sql/findings-of-run.sql`: the rows stored under the partition asked for.
+ * - `core/sql/findings-of-run.sql`: the rows stored under the partition asked for;
+ * - `core/sql/identity-context.sql`: the identities `identities` gives for the logins bound (none by default).
  *
  * Any other query, or one `fail` names, ends FAILED with the reason given.
  */
@@ -15,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { parseDetection, type Detection } from '../../../core/catalog.ts';
 import { compileNamedParams } from '../../../core/sql-params.ts';
 import { readSql } from '../../../core/sql-files.ts';
+import type { IdentityContext } from '../../../core/identity-context.ts';
 import { FakeAws, type Column, type Outcome, type StartedQuery } from './fake-aws.ts';
 
 /** A finding row as Athena returns `findings-of-run.sql`: every cell text. */
@@ -71,6 +73,13 @@ function comparedLiteral(q: StartedQuery, column: string): string {
 export const NOTIFIED_SQL = compileNamedParams(readSql('core/sql/notified-findings.sql')).text;
 export const READ_BACK_SQL = compileNamedParams(readSql('core/sql/findings-of-run.sql')).text;
 export const isInsert = (q: StartedQuery) => q.sql.startsWith('insert into "findings"');
+export const isIdentityQuery = (q: StartedQuery) => q.sql.startsWith('-- identity-context:');
+
+const IDENTITY_COLUMNS: readonly Column[] = [
+  ...['user_id', 'login', 'status', 'identity_kind'].map((name) => ({ name, type: 'varchar' })),
+  ...['factors_collected', 'roles_collected'].map((name) => ({ name, type: 'boolean' })),
+  ...['inventory_dt', 'admin_roles', 'factors', 'mfa_strength'].map((name) => ({ name, type: 'varchar' })),
+];
 export const isLedgerInsert = (q: StartedQuery) => q.sql.startsWith('insert into "notified"');
 
 export interface FakeLakeOptions {
@@ -78,6 +87,8 @@ export interface FakeLakeOptions {
   readonly detect: (partition: { dt: string; run: string }) => readonly StoredFinding[];
   /** A reason to fail a query with, or undefined to let it succeed. */
   readonly fail?: (query: StartedQuery) => string | undefined;
+  /** The inventory's identities, by lower-cased login, that the identity-context query answers with. @default none */
+  readonly identities?: ReadonlyMap<string, IdentityContext>;
   /** Answers for other queries (activity, user resolution...); undefined falls through to the findings table. */
   readonly other?: (query: StartedQuery) => Outcome | undefined;
   /** Polls answered QUEUED/RUNNING before each query ends. @default 1 */
@@ -109,6 +120,28 @@ export class FakeFindingsLake {
     if (reason) return { state: 'FAILED', reason };
     const other = this.options.other?.(q);
     if (other) return other;
+    if (isIdentityQuery(q)) {
+      // The dates are literals in the text; the logins are the bound parameters.
+      const rows = q.params
+        .map(unquote)
+        .flatMap((login) => {
+          const i = this.options.identities?.get(login);
+          return i ? [i] : [];
+        })
+        .map((i) => [
+          i.user_id,
+          i.login,
+          i.status,
+          i.identity_kind,
+          String(i.factors_collected),
+          String(i.roles_collected),
+          i.inventory_dt,
+          JSON.stringify(i.admin_roles),
+          JSON.stringify(i.factors),
+          i.mfa_strength,
+        ]);
+      return { columns: IDENTITY_COLUMNS, rows };
+    }
     if (q.sql === NOTIFIED_SQL) {
       const [from, to] = q.params.map(unquote) as [string, string];
       const rows = [...this.ledger.entries()]
