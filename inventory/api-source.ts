@@ -32,6 +32,16 @@ async function refusedAs<T>(part: InventoryPart, call: () => Promise<T>): Promis
   }
 }
 
+/** A user's sub-resource; a user deleted since the list was read (404) has none, rather than failing the whole run. */
+async function ofUser<T>(part: InventoryPart, call: () => Promise<readonly T[]>): Promise<readonly T[]> {
+  try {
+    return await refusedAs(part, call);
+  } catch (e) {
+    if (e instanceof OktaApiError && e.kind === 'not-found') return [];
+    throw e;
+  }
+}
+
 async function* refusedStreamAs<T>(part: InventoryPart, items: AsyncIterable<T>): AsyncIterable<T> {
   try {
     yield* items;
@@ -60,7 +70,7 @@ export class ApiInventorySource implements InventorySource {
   }
 
   factorsOf(userId: string): Promise<readonly OktaFactor[]> {
-    return refusedAs('factors', () => listUserFactors(this.client, userId));
+    return ofUser('factors', () => listUserFactors(this.client, userId));
   }
 
   devices(): AsyncIterable<OktaDevice> {
@@ -68,7 +78,7 @@ export class ApiInventorySource implements InventorySource {
   }
 
   async devicesOf(user: OktaUser): Promise<readonly OktaDevice[]> {
-    const items = await refusedAs('devices', () => listUserDevices(this.client, user.id));
+    const items = await ofUser('devices', () => listUserDevices(this.client, user.id));
     // `/users/{id}/devices` gives each device with the user's enrollment beside it; as the org-wide list embeds it.
     return items.flatMap((item) =>
       item.device ? [{ ...item.device, _embedded: { users: [{ created: item.created ?? null, user }] } }] : [],
@@ -80,7 +90,7 @@ export class ApiInventorySource implements InventorySource {
   }
 
   rolesOf(userId: string): Promise<readonly OktaRoleAssignment[]> {
-    return refusedAs('roles', () => listUserRoles(this.client, userId));
+    return ofUser('roles', () => listUserRoles(this.client, userId));
   }
 
   calls(): number {

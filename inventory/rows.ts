@@ -108,7 +108,7 @@ export function factorRows(user: { readonly user_id: string; readonly login: str
 
 /**
  * One row per device and user (`_embedded.users` of `GET /api/v1/devices?expand=user`); a device with no user is
- * one row with a null user. `logins` maps user ids to logins for users whose embedded object lacks a profile.
+ * one row with a null user (kept in `okta_devices`, not in `okta_devices_current`, which is by user).
  */
 export function deviceRows(device: OktaDevice, ctx: RowContext): OktaDeviceRow[] {
   const id = requireId(device, 'a device');

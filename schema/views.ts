@@ -68,7 +68,9 @@ export const okta_users_current: ViewDef = {
   sql: [
     `select ${allColumns(okta_users).join(', ')}`,
     'from (',
-    `  select *, row_number() over (partition by dt, user_id order by collected_at desc, batch) as version`,
+    // On a tie, the refresh: the nightly collection deletes the day's refresh batches, so one that exists beside the
+    // nightly batch was written after it.
+    `  select *, row_number() over (partition by dt, user_id order by collected_at desc, case when batch = 'daily' then 1 else 0 end, batch) as version`,
     `  from ${quoteIdent(okta_users.name)}`,
     ')',
     'where version = 1',
