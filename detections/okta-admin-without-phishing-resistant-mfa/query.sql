@@ -1,11 +1,11 @@
--- okta-admin-without-phishing-resistant-mfa: an ACTIVE user holding an admin role with no ACTIVE factor of strength 'high'.
+-- okta-admin-without-phishing-resistant-mfa: an ACTIVE person or guest holding an admin role with no ACTIVE factor of strength 'high'.
 -- Reads: okta_users_current, okta_admin_roles_current and okta_factors_current of the day (dt = :day).
 -- Only users whose roles AND factors were collected (roles_collected, factors_collected): a part Okta refused is
 -- neither "no role" nor "no strong factor".
 -- Phishing-resistant = strength 'high' (webauthn, u2f, signed_nonce / FastPass; inventory/factor-strength.ts).
 -- Roles: every assignment of the user, direct (USER) or through a group (GROUP), custom roles included; an
--- assignment whose status is not ACTIVE is left out. Every kind of identity: a service account holding an admin
--- role is as much of a target.
+-- assignment whose status is not ACTIVE is left out. People and guests only: a service account holding an admin
+-- role is okta-admin-role-on-non-human-identity's, whatever its factors (reported once, there).
 -- Evidence: the sorted distinct role types, '|', the sorted distinct active factor types (e.g.
 -- 'SUPER_ADMIN|push,sms'): a new role or a change of factors is a new finding, the same gap day after day is one.
 -- :user_id (null, or one user id or login) restricts the check to one user (the near-time cascade).
@@ -15,6 +15,7 @@ with users as (
   from okta_users_current
   where dt = :day
     and status = 'ACTIVE'
+    and identity_kind <> 'service'
     and roles_collected
     and factors_collected
     and (
