@@ -16,6 +16,7 @@ import { detectionsDocCommand, detectionsListCommand, detectionsShowCommand } fr
 import { demoCommand } from './commands/demo.ts';
 import { snapshotCommand, refreshUserCommand } from './commands/daily.ts';
 import { inventoryCommand } from './commands/inventory.ts';
+import { user360Command } from './commands/user-360.ts';
 
 export function buildProgram(io: Io): Command {
   const program = new Command('okta-lake')
@@ -102,6 +103,16 @@ export function buildProgram(io: Io): Command {
     .addOption(config())
     .addOption(json())
     .action((opts) => refreshUserCommand(io, opts));
+
+  program
+    .command('user-360')
+    .description("one user at a glance: identity, MFA factors, devices, admin roles, 30 days of activity and findings, failing posture checks")
+    .addOption(lake())
+    .requiredOption('--user <login-or-id>', 'Okta login (e-mail) or user id (00u...)')
+    .addOption(new Option('--day <YYYY-MM-DD>', 'the day (default: today, UTC): its inventory and posture checks, and the 30 days up to it'))
+    .addOption(config())
+    .addOption(json())
+    .action((opts) => user360Command(io, opts));
 
   program
     .command('query')

@@ -28,13 +28,14 @@ const codeOnly = (sql: string) =>
     .trim();
 
 describe('investigation files', () => {
-  it('are the six questions of the runbooks', () => {
+  it('are the seven questions of the runbooks', () => {
     expect(files).toEqual([
       'admin-changes.sql',
       'failed-sign-ins-by-ip.sql',
       'ip-activity.sql',
       'latest-findings.sql',
       'session-events.sql',
+      'user-360.sql',
       'user-timeline.sql',
     ]);
   });
@@ -61,7 +62,8 @@ describe('investigation files', () => {
       const code = codeOnly(sql);
       expect(code.startsWith('with ')).toBe(true);
       expect(code).not.toMatch(/\b(SELECT|FROM|WHERE|WITH|JOIN|GROUP BY|ORDER BY|AS)\b/);
-      const reads = code.match(/\bfrom (okta_events|findings|activity)\b/g) ?? [];
+      // The inventory tables and their *_current views are partitioned by dt too.
+      const reads = code.match(/\bfrom (okta_events|findings|activity|okta_(?:users|factors|devices|admin_roles)(?:_current)?)\b/g) ?? [];
       expect(reads.length).toBeGreaterThan(0);
       expect(code.match(/where dt between :from_dt and :to_dt/g)?.length).toBe(reads.length);
     });
