@@ -242,6 +242,7 @@ function bundleBench(): void {
     'daily-snapshot': HANDLER_ENTRIES.dailySnapshot,
     'refresh-user': HANDLER_ENTRIES.refreshUser,
     'recover-gap': HANDLER_ENTRIES.recoverGap,
+    inventory: HANDLER_ENTRIES.inventory,
   };
   const built = bundleHandlers({ entries, outDir: out });
   for (const [id, bundle] of Object.entries(built)) {

@@ -7,6 +7,7 @@
  * field: the okta provider reads it from `OKTA_API_TOKEN`, and a file that holds one is rejected.
  */
 import { z } from 'zod';
+import { DEFAULT_IDENTITY_RULES } from '../inventory/identity-kind.ts';
 import { OKTA_LOG_STREAM_REGIONS } from './regions.ts';
 
 /** Retention periods CloudWatch Logs accepts (`retention_in_days`); 0 (never expire) is not allowed here. */
@@ -54,6 +55,7 @@ const LOG_RETENTION_RULE = `must be one of the retention periods CloudWatch Logs
 const BUCKET_RULE = 'must be an S3 bucket name: 3-63 characters of a-z, 0-9, . and -, starting and ending with a letter or digit';
 const ANY_REGION_RULE = 'must be an AWS region name (e.g. eu-west-1)';
 const TABLE_RULE = 'must be a DynamoDB table name: 3-255 characters of [A-Za-z0-9_.-]';
+const IDENTITY_VALUE_RULE = 'must be 1-100 characters without control characters';
 
 const isCalendarDay = (v: string) => {
   const d = new Date(`${v}T00:00:00Z`);
@@ -192,6 +194,41 @@ const detections = z.strictObject({
     .default([]),
 });
 
+/** A list of identity rule values (user types, logins, login patterns): each 1-100 characters, no control characters. */
+const identityValues = (rule: string, fallback: readonly string[]) =>
+  z
+    .array(
+      // One check, one message: an empty value is not also reported as lacking a character.
+      str(IDENTITY_VALUE_RULE).refine((v) => /^[^\p{Cc}]{1,100}$/u.test(v), { error: IDENTITY_VALUE_RULE }),
+      { error: rule },
+    )
+    .default([...fallback]);
+
+const identities = z.strictObject({
+  /** `profile.userType` values (any case) that make a user a service account. @default service, service account, serviceaccount, non-human, nonhuman, system, bot */
+  serviceUserTypes: identityValues('must be a list of Okta user types (profile.userType), e.g. ["Service"]', DEFAULT_IDENTITY_RULES.serviceUserTypes),
+  /** Login patterns of service accounts, `*` matching any run of characters, any case. @default svc-*, svc_*, svc.*, service-*, service.*, *-svc@*, *-bot@*, noreply*, no-reply* */
+  serviceLoginPatterns: identityValues('must be a list of login patterns where * matches anything, e.g. ["svc-*"]', DEFAULT_IDENTITY_RULES.serviceLoginPatterns),
+  /** Logins that are service accounts whatever their type (any case). @default none */
+  serviceLogins: identityValues('must be a list of logins, e.g. ["ci-bot@example.com"]', DEFAULT_IDENTITY_RULES.serviceLogins),
+  /** `profile.userType` values (any case) of guests: external and partner accounts. @default guest, external, partner */
+  guestUserTypes: identityValues('must be a list of Okta user types (profile.userType), e.g. ["Guest"]', DEFAULT_IDENTITY_RULES.guestUserTypes),
+});
+
+const inventory = z.strictObject({
+  /** Whether the daily identity inventory (users, factors, devices, admin roles from the Okta API) is collected. @default true */
+  enabled: bool().default(true),
+  /** Whether DEPROVISIONED users are listed too (one more listing; Okta leaves them out by default). @default false */
+  includeDeprovisioned: bool().default(false),
+  /** How users are told apart as people, service accounts and guests (the `identity_kind` column). @default inventory/identity-kind.ts DEFAULT_IDENTITY_RULES */
+  identities: identities.prefault({}),
+  /**
+   * Minutes before `schedules.dailyAt` the inventory runs, so the nightly checks read it. It collects just after
+   * midnight UTC and files what it read under the day that just ended. @default 15
+   */
+  minutesBeforeDaily: intIn(5, 120).default(15),
+});
+
 const backend = z.strictObject({
   type: z.literal('s3', { error: 'must be "s3" (the only remote backend this project configures)' }),
   /** Bucket that holds the state; create it (versioned, encrypted) before the first deploy. */
@@ -221,12 +258,27 @@ export const configSchema = z
     lake: lake.prefault({}),
     watchdog: watchdog.prefault({}),
     detections: detections.prefault({}),
+    inventory: inventory.prefault({}),
     /** Remote state in S3. @default local state (terraform.<stack>.tfstate beside cdktf.json) */
     backend: backend.optional(),
   })
   .superRefine((c, ctx) => {
     // Zod runs this even when fields failed; only compare values that passed their own rules.
     const valid = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+    // The inventory runs after midnight, for the day that just ended (the day the nightly run checks): before
+    // midnight it would be filed under the day before that.
+    const dailyAt = String(c.schedules.dailyAt);
+    const before = c.inventory.minutesBeforeDaily;
+    if (c.inventory.enabled && /^([01]\d|2[0-3]):[0-5]\d$/.test(dailyAt) && valid(before, 5, 120)) {
+      const [dh, dm] = dailyAt.split(':').map(Number) as [number, number];
+      if (dh * 60 + dm - before < 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['inventory', 'minutesBeforeDaily'],
+          message: `must be at most ${dh * 60 + dm} so the inventory runs after midnight UTC, before schedules.dailyAt (${dailyAt}) on the same day: it collects the day that just ended; lower it, or set schedules.dailyAt later`,
+        });
+      }
+    }
     if (!valid(c.firehose.bufferingIntervalSeconds, 60, 900)) return;
     // The hourly run reads the hour before; Firehose may still hold that hour's last records for one buffer
     // interval after it ends, so the run waits for the buffer plus landing slack.

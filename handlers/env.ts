@@ -54,6 +54,27 @@ export const RECOVERY_ENV = {
   hourlyMinute: 'OKTA_LAKE_HOURLY_MINUTE',
 } as const;
 
+/**
+ * What the inventory function reads besides the Athena names of `HANDLER_ENV` and the Okta secret and org of
+ * `RECOVERY_ENV` (modules/stack.ts sets them from the config's `inventory` section). refresh-user reads the identity
+ * rules too: with them it re-reads the user's inventory from Okta before their posture checks.
+ */
+export const INVENTORY_ENV = {
+  /**
+   * JSON of the identity rules (inventory/identity-kind.ts `IdentityRules`):
+   * `{"serviceUserTypes": [...], "serviceLoginPatterns": [...], "serviceLogins": [...], "guestUserTypes": [...]}`.
+   */
+  identityRules: 'OKTA_LAKE_IDENTITY_RULES',
+  /** `true` to list DEPROVISIONED users too (config `inventory.includeDeprovisioned`). */
+  includeDeprovisioned: 'OKTA_LAKE_INVENTORY_INCLUDE_DEPROVISIONED',
+} as const;
+
+/**
+ * The inventory function's input: Scheduler's `{"scheduled_time"}` (the day before the scheduled time's day is
+ * collected), or `{"day": "YYYY-MM-DD"}` by hand to collect again under a day (what Okta says now, filed under it).
+ */
+export type InventoryInput = ScheduledInput | { readonly day: string };
+
 /** The hourly check's input from EventBridge Scheduler (modules/stack.ts). */
 export interface RecoveryCheckInput extends ScheduledInput {
   readonly check: 'log-stream';

@@ -7,15 +7,20 @@ import { OktaClient, OktaConfigError, parseOrgUrl, type OktaClientOptions, type 
 import { RECOVERY_ENV } from './env.ts';
 import { HandlerConfigError, requiredVariable, wholeNumberVariable, type HandlerLog } from './runtime.ts';
 
-export interface OktaApiConfig {
+/** Where a function finds Okta: the secret with the credentials, and the org. */
+export interface OktaOrgConfig {
   readonly secretArn: string;
   readonly orgUrl: URL;
+}
+
+export interface OktaApiConfig extends OktaOrgConfig {
   readonly apiStreamName: string;
   /** Seconds the api-events stream takes to deliver what it was given. */
   readonly apiStreamDelaySeconds: number;
 }
 
-export function readOktaApiConfig(env: Readonly<Record<string, string | undefined>>): OktaApiConfig {
+/** The secret and the org only: what a function that reads Okta but writes no events needs (the inventory). */
+export function readOktaOrgConfig(env: Readonly<Record<string, string | undefined>>): OktaOrgConfig {
   const v = (key: keyof typeof RECOVERY_ENV, what: string) => requiredVariable(env, RECOVERY_ENV[key], what);
   let orgUrl: URL;
   try {
@@ -24,11 +29,15 @@ export function readOktaApiConfig(env: Readonly<Record<string, string | undefine
     if (e instanceof OktaConfigError) throw new HandlerConfigError(`environment variable ${e.message}`);
     throw e;
   }
+  return { secretArn: v('oktaSecretArn', 'the ARN of the Okta API secret'), orgUrl };
+}
+
+export function readOktaApiConfig(env: Readonly<Record<string, string | undefined>>): OktaApiConfig {
+  const org = readOktaOrgConfig(env);
   const delay = wholeNumberVariable(env, RECOVERY_ENV.apiStreamDelaySeconds, 0, 900, "the api-events stream's delivery time in seconds");
   return {
-    secretArn: v('oktaSecretArn', 'the ARN of the Okta API secret'),
-    orgUrl,
-    apiStreamName: v('apiStreamName', 'the api-events Firehose stream name'),
+    ...org,
+    apiStreamName: requiredVariable(env, RECOVERY_ENV.apiStreamName, 'the api-events Firehose stream name'),
     apiStreamDelaySeconds: delay,
   };
 }

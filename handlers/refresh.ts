@@ -15,6 +15,12 @@
  * them before they invoke anything: `"run": [{"anything-but": {"prefix": "refresh-"}}]`.) A refresh notifies
  * only findings whose id the lake did not hold, and those ids hash (detection, user, day), so repeated
  * escalations of one user in a day notify each finding once.
+ *
+ * The cascade: with Okta API access and the inventory on, the refresh re-reads the user's factors, devices and admin
+ * roles before their posture checks (handlers/refresh-okta.ts). What goes out is ONE message about the identity
+ * (notify/cascade-message.ts): the finding that escalated, every check the user fails now with the new ones marked,
+ * and what was re-read; each new finding still goes on the bus on its own. Nothing new, no message. The ledger
+ * records the new findings once the message went out.
  */
 import { isSqsEvent, sqsJsonBodies } from './sqs-event.ts';
 import { refreshUser, InvalidUserError } from '../core/refresh-user.ts';
@@ -23,14 +29,24 @@ import { FINDING_EVENT } from '../core/findings.ts';
 import { recordNotified } from '../core/notification-ledger.ts';
 import { notifiedIdentities } from './identities.ts';
 import type { Runtime } from './runtime.ts';
-import type { RefreshOkta } from './refresh-okta.ts';
+import type { RefreshInventory, RefreshOkta } from './refresh-okta.ts';
 import type { FetchedUserEvents, OktaFetch } from '../core/user-events-fetch.ts';
+import type { InventorySummary } from '../inventory/collect.ts';
+import type { CascadeNotice, CascadeTrigger } from '../notify/cascade-message.ts';
 
 /** The run name prefix of refresh runs: their findings do not escalate again. */
 export const REFRESH_RUN_PREFIX = 'refresh-';
 
 export type RefreshRequest =
-  | { readonly kind: 'refresh'; readonly user: string; readonly via: 'event' | 'direct'; readonly day?: string; readonly finding_id?: string }
+  | {
+      readonly kind: 'refresh';
+      readonly user: string;
+      readonly via: 'event' | 'direct';
+      readonly day?: string;
+      readonly finding_id?: string;
+      /** The finding that escalated (from the event's detail), for the cascade's message. */
+      readonly trigger?: CascadeTrigger;
+    }
   | { readonly kind: 'skip'; readonly reason: string; readonly finding_id?: string };
 
 interface FindingEventShape {
@@ -41,7 +57,17 @@ interface FindingEventShape {
     readonly run?: unknown;
     readonly window_start?: unknown;
     readonly entity?: { readonly type?: unknown; readonly id?: unknown };
-  };
+  } & Readonly<Record<string, unknown>>;
+}
+
+const TRIGGER_FIELDS = ['finding_id', 'detection', 'title', 'severity', 'summary', 'window_start', 'window_end', 'run'] as const;
+
+/** The text fields of a finding event's detail (aws-notifier.ts findingDetail), for the message; others are dropped. */
+function triggerOf(detail: NonNullable<FindingEventShape['detail']>): CascadeTrigger {
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const fields = Object.fromEntries(TRIGGER_FIELDS.flatMap((k) => (text(detail[k]) === undefined ? [] : [[k, text(detail[k])!]])));
+  const entity = Object.fromEntries(Object.entries({ type: text(detail.entity?.type), id: text(detail.entity?.id) }).filter(([, v]) => v !== undefined));
+  return { ...fields, entity };
 }
 
 /** What an invocation asks for; the error says which inputs are understood. */
@@ -72,7 +98,7 @@ export function refreshRequest(event: unknown): RefreshRequest {
   if (typeof id !== 'string' || id.trim() === '') throw new Error(`refresh-user: the finding event has no detail.entity.id for its user`);
   // The day of the finding's window, not of the clock: an hour's run and its escalation may straddle midnight.
   const windowStart = parseIsoInstant(e.detail.window_start);
-  return { kind: 'refresh', user: id.trim(), via: 'event', ...(windowStart ? { day: dayOf(windowStart) } : {}), ...base };
+  return { kind: 'refresh', user: id.trim(), via: 'event', ...(windowStart ? { day: dayOf(windowStart) } : {}), ...base, trigger: triggerOf(e.detail) };
 }
 
 export type RefreshInvocationResult =
@@ -87,6 +113,8 @@ export type RefreshInvocationResult =
       readonly notified: readonly string[];
       /** What was fetched from Okta first, or why the lake was used alone. */
       readonly okta: FetchedUserEvents | { readonly lakeOnly: string };
+      /** The user's inventory re-read from Okta before the checks, or why it was not. */
+      readonly inventory: InventorySummary | { readonly notRead: string };
     };
 
 export async function refreshInvocation(runtime: Runtime, event: unknown, now: () => Date, okta?: RefreshOkta): Promise<RefreshInvocationResult> {
@@ -99,7 +127,9 @@ export async function refreshInvocation(runtime: Runtime, event: unknown, now: (
   const access = okta ? await okta() : { reason: 'no Okta API access configured for this function: the refresh used the lake only' };
   if (!access.fetch) runtime.log.info('refresh without the Okta API', { reason: access.reason });
   let lakeOnly = access.fetch ? undefined : access.reason;
-  const refresh = (fetch: OktaFetch | undefined) =>
+  const inventory = access.fetch && 'source' in access.inventory ? access.inventory : undefined;
+  const inventoryOff = access.fetch && 'off' in access.inventory ? access.inventory.off : undefined;
+  const refresh = (fetch: OktaFetch | undefined, inv: RefreshInventory | undefined) =>
     refreshUser({
       engine: runtime.engine,
       catalog: runtime.catalog,
@@ -109,18 +139,19 @@ export async function refreshInvocation(runtime: Runtime, event: unknown, now: (
       now,
       ...(request.day === undefined ? {} : { day: request.day }),
       ...(fetch ? { fetch } : {}),
+      ...(inv ? { inventory: inv } : {}),
     });
   let result;
   try {
     try {
-      result = await refresh(access.fetch);
+      result = await refresh(access.fetch, inventory);
     } catch (e) {
       // Okta or the api-events stream failing must not cost the refresh (nor hold the escalation queue with
       // retries): the lake still answers. An invalid user is not Okta's fault: handled below.
       if (!access.fetch || e instanceof InvalidUserError) throw e;
       lakeOnly = `fetching from Okta failed (${(e as Error).message}): the refresh used the lake only`;
       runtime.log.warn('refresh without the Okta API', { user: request.user, reason: lakeOnly });
-      result = await refresh(undefined);
+      result = await refresh(undefined, undefined);
     }
   } catch (e) {
     // A user id a finding carries that is not a valid login will not become valid on a retry: say so loudly
@@ -132,6 +163,9 @@ export async function refreshInvocation(runtime: Runtime, event: unknown, now: (
     throw e;
   }
   const fresh = result.newFindings;
+  const identity: InventorySummary | { readonly notRead: string } = result.inventory ?? {
+    notRead: lakeOnly ?? inventoryOff ?? (result.found ? 'Okta has no such user' : 'the lake does not know the user: nothing was refreshed'),
+  };
   runtime.log.info('refresh done', {
     user: request.user,
     via: request.via,
@@ -142,8 +176,22 @@ export async function refreshInvocation(runtime: Runtime, event: unknown, now: (
     findings: result.findings.length,
     new: fresh.length,
     fetched: result.fetched,
+    inventory: identity,
   });
-  await runtime.notifier.notify(fresh, { identities: await notifiedIdentities(runtime, fresh) });
+  for (const s of result.inventory?.skipped ?? []) runtime.log.warn('refresh inventory part skipped', { user: request.user, part: s.part, reason: s.reason });
+  const context = { identities: await notifiedIdentities(runtime, fresh) };
+  const notice: CascadeNotice = {
+    user: { login: result.login || request.user, id: result.user_id },
+    day: result.day,
+    run: result.run,
+    trigger: request.trigger,
+    findings: result.findings,
+    newFindings: fresh,
+    inventory: identity,
+  };
+  // One message about the identity; a notifier that cannot compose one announces each new finding.
+  if (runtime.notifier.notifyCascade) await runtime.notifier.notifyCascade(notice, context);
+  else await runtime.notifier.notify(fresh, context);
   // Only once the notification went out: a retry after a failed one notifies again (at least once).
   await recordNotified(runtime.engine, fresh, now);
   return {
@@ -155,6 +203,7 @@ export async function refreshInvocation(runtime: Runtime, event: unknown, now: (
     findings: result.findings.length,
     notified: fresh.map((f) => f.finding_id),
     okta: result.fetched ?? { lakeOnly: lakeOnly ?? 'Okta does not know the user' },
+    inventory: identity,
   };
 }
 

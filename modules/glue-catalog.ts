@@ -46,6 +46,8 @@ export class LakeCatalog extends Construct {
   readonly database: GlueCatalogDatabase;
   readonly name: string;
   readonly tables: ReadonlyMap<string, GlueCatalogTable>;
+  /** The Athena views (VIRTUAL_VIEW tables) by name. */
+  readonly views: ReadonlyMap<string, GlueCatalogTable>;
   private readonly env: DeployEnv;
   private readonly databaseName: string;
 
@@ -94,10 +96,12 @@ export class LakeCatalog extends Construct {
       );
     }
     this.tables = tables;
+    const views = new Map<string, GlueCatalogTable>();
     for (const view of props.views ?? []) {
       if (!tables.has(view.source.name)) throw new Error(`LakeCatalog: view "${view.name}" reads table "${view.source.name}", which is not in the catalog`);
-      athenaView(this, this.name, props.databaseName, view);
+      views.set(view.name, athenaView(this, this.name, props.databaseName, view));
     }
+    this.views = views;
   }
 
   table(name: string): GlueCatalogTable {
@@ -114,12 +118,16 @@ export class LakeCatalog extends Construct {
     return arn(this.env, 'glue', `database/${this.databaseName}`);
   }
 
+  /** The ARN of a table or a view (Glue keeps views as tables: querying one needs glue:GetTable on it). */
   tableArn(name: string): string {
-    this.table(name);
+    if (!this.views.has(name)) this.table(name);
     return arn(this.env, 'glue', `table/${this.databaseName}/${name}`);
   }
 
-  /** Read the schema (and partitions) of these tables: Athena queries, Firehose's Parquet conversion. */
+  /**
+   * Read the schema (and partitions) of these tables and views: Athena queries, Firehose's Parquet conversion. A query
+   * of a view reads the view's definition (glue:GetTable on the view) and then the tables it selects from.
+   */
   grantRead(grantee: Grantable, tableNames: readonly string[], actions: readonly string[] = GLUE_READ): void {
     grantee.addToPolicy({
       Effect: 'Allow',
@@ -130,6 +138,7 @@ export class LakeCatalog extends Construct {
 
   /** Register partitions of these tables: what Athena `INSERT INTO` does after writing a new partition. */
   grantWritePartitions(grantee: Grantable, tableNames: readonly string[]): void {
+    for (const name of tableNames) this.table(name);
     grantee.addToPolicy({
       Effect: 'Allow',
       Action: [...GLUE_WRITE_PARTITIONS],

@@ -1,6 +1,8 @@
 /**
  * What the functions that call the Okta API share: the credentials, and the way back into the lake for what they
- * fetch.
+ * fetch. The stack declares no Okta service app (nor its `okta_app_oauth_api_scope` grants): the user creates the app
+ * and grants it the scopes of okta-api/credentials.ts DEFAULT_SCOPES (the inventory needs okta.users.read,
+ * okta.devices.read and okta.roles.read), then puts its credentials in the secret.
  *
  * - A Secrets Manager secret `<prefix>/okta-api`, encrypted with the lake key, created WITHOUT a value (the plan and
  *   the state never hold one); the user puts `{"apiToken": "..."}` or `{"clientId", "privateKey", "keyId", "scopes"}`
@@ -62,7 +64,7 @@ export class OktaApiAccess extends Construct {
     this.secret = new SecretsmanagerSecret(this, 'okta-api-secret', {
       name: `${props.namePrefix}/okta-api`,
       description:
-        'Okta API credentials for gap recovery and refresh-user: {"apiToken": "..."} or {"clientId": "...", "privateKey": "...", "keyId": "...", "scopes": "okta.logs.read okta.logStreams.read okta.users.read"}. ' +
+        'Okta API credentials for gap recovery, refresh-user and the inventory: {"apiToken": "..."} or {"clientId": "...", "privateKey": "...", "keyId": "...", "scopes": "okta.logs.read okta.logStreams.read okta.users.read okta.devices.read okta.roles.read"}. ' +
         'Put the value with aws secretsmanager put-secret-value; the plan holds none.',
       kmsKeyId: props.key.arn,
       recoveryWindowInDays: props.forceDestroy ? 0 : 7,
@@ -81,11 +83,18 @@ export class OktaApiAccess extends Construct {
     });
   }
 
-  /** The variables a function needs to reach Okta and write what it fetches (handlers/env.ts). */
-  get environment(): Record<string, string> {
+  /** The variables a function needs to reach Okta: the secret and the org (handlers/okta-api-config.ts readOktaOrgConfig). */
+  get accessEnvironment(): Record<string, string> {
     return {
       [RECOVERY_ENV.oktaSecretArn]: this.secret.arn,
       [RECOVERY_ENV.oktaOrgUrl]: this.orgUrl,
+    };
+  }
+
+  /** The variables a function needs to reach Okta and write what it fetches (handlers/env.ts). */
+  get environment(): Record<string, string> {
+    return {
+      ...this.accessEnvironment,
       [RECOVERY_ENV.apiStreamName]: this.apiStream.name,
       [RECOVERY_ENV.apiStreamDelaySeconds]: String(this.deliverySeconds),
     };

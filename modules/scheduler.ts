@@ -1,6 +1,7 @@
 /**
  * EventBridge Scheduler runs for the scheduled Lambdas: the hourly detections (a few minutes after the last
- * Firehose buffer of the previous hour can have landed) and the daily activity snapshot (after midnight UTC).
+ * Firehose buffer of the previous hour can have landed), the daily activity snapshot (after midnight UTC), and the
+ * identity inventory (minutes before the snapshot, still after midnight: both work on the day that ended).
  *
  * Scheduler invokes Lambda asynchronously. The input carries `<aws.scheduler.scheduled-time>`, which the
  * handler turns into its window: a retry (Scheduler's or Lambda's) reruns the same window, never "the hour
@@ -99,4 +100,15 @@ export const hourlyAt = (minute: number): string => `cron(${minute} * * * ? *)`;
 export const dailyAt = (hhmm: string): string => {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
   return `cron(${m} ${h} * * ? *)`;
+};
+
+/**
+ * `HH:MM` `minutes` before `hhmm`, on the same day: the inventory's time before the daily run. Refuses a time
+ * before midnight (the config refuses it first, naming inventory.minutesBeforeDaily).
+ */
+export const minutesBefore = (hhmm: string, minutes: number): string => {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  const at = h * 60 + m - minutes;
+  if (!Number.isInteger(at) || at < 0) throw new Error(`${minutes} minutes before ${hhmm} is before midnight UTC; the inventory must run after midnight, for the day that ended`);
+  return `${String(Math.floor(at / 60)).padStart(2, '0')}:${String(at % 60).padStart(2, '0')}`;
 };

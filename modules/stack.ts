@@ -1,7 +1,8 @@
 /**
  * The whole deployment in one stack: Okta log stream -> partner bus -> Firehose (Parquet) -> S3 lake ->
  * Glue/Athena -> scheduled Lambdas -> findings (SNS, EventBridge) -> near-time refresh-user, watched by alarms,
- * with gap recovery reading what the stream missed back from the Okta API.
+ * with gap recovery reading what the stream missed back from the Okta API, and the daily identity inventory read
+ * from it (config `inventory`).
  */
 import { join } from 'node:path';
 import { TerraformOutput, TerraformStack } from 'cdktf';
@@ -19,6 +20,7 @@ import type { DeployEnv } from './deploy-env.ts';
 import { FindingsOut } from './findings.ts';
 import { EventsDeliveryStream } from './firehose.ts';
 import { GapRecovery } from './gap-recovery.ts';
+import { identityRulesEnvironment, InventoryCollection, INVENTORY_PREFIXES, INVENTORY_TABLE_NAMES } from './inventory.ts';
 import { LakeCatalog } from './glue-catalog.ts';
 import { LakeKey } from './kms.ts';
 import { LakeBucket } from './lake-bucket.ts';
@@ -30,7 +32,7 @@ import { OktaApiAccess } from './okta-api-access.ts';
 import { OktaLogStream } from './okta-log-stream.ts';
 import { PartnerEventRouting } from './partner-bus.ts';
 import { LakeProviders } from './providers.ts';
-import { dailyAt, hourlyAt, RunSchedules } from './scheduler.ts';
+import { dailyAt, hourlyAt, minutesBefore, RunSchedules, type RunSchedule } from './scheduler.ts';
 import { Watchdog } from './watchdog.ts';
 
 /** The Lambda entry points, relative to the repository root. Each exports `handler`. */
@@ -39,9 +41,12 @@ export const HANDLER_ENTRIES = {
   dailySnapshot: 'handlers/daily-snapshot.ts',
   refreshUser: 'handlers/refresh-user.ts',
   recoverGap: 'handlers/recover-gap.ts',
+  inventory: 'handlers/inventory-collect.ts',
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;
+/** The functions every deployment has; `inventory` is there unless the config switches it off. */
+export type CoreHandlerName = Exclude<HandlerName, 'inventory'>;
 
 /** What refresh-user leaves itself, after waiting for fetched events to land, to rebuild the user's day. */
 export const REFRESH_REBUILD_SECONDS = 240;
@@ -84,14 +89,16 @@ export class OktaLogLakeStack extends TerraformStack {
   readonly logStream: OktaLogStream;
   readonly routing: PartnerEventRouting;
   readonly workgroup: LakeWorkgroup;
-  readonly functions: Readonly<Record<HandlerName, LakeFunction>>;
+  readonly functions: Readonly<Record<CoreHandlerName, LakeFunction>> & { readonly inventory?: LakeFunction };
   readonly findingsOut: FindingsOut;
   readonly schedules: RunSchedules;
   readonly watchdog: Watchdog;
   readonly gapRecovery: GapRecovery;
   /** The Okta API credentials and the api-events stream (gap recovery, refresh-user). */
   readonly oktaApi: OktaApiAccess;
-  readonly bundles: Readonly<Record<HandlerName, LambdaBundle>>;
+  readonly bundles: Readonly<Record<CoreHandlerName, LambdaBundle>> & { readonly inventory?: LambdaBundle };
+  /** The daily identity inventory; undefined when `inventory.enabled` is false. */
+  readonly inventory: InventoryCollection | undefined;
 
   constructor(scope: Construct, id: string, props: OktaLogLakeStackProps) {
     super(scope, id);
@@ -202,7 +209,8 @@ export class OktaLogLakeStack extends TerraformStack {
     };
     // No reserved concurrency: AWS only lets a reservation leave 100 executions unreserved, and new accounts start
     // with a quota of 10. Refreshes run one at a time through the escalation FIFO queue instead (findings.ts).
-    type DetectionFunction = Exclude<HandlerName, 'recoverGap'>;
+    type DetectionFunction = Exclude<CoreHandlerName, 'recoverGap'>;
+    const inventoryOn = config.inventory.enabled;
     const specs: Record<DetectionFunction, { id: string; description: string; timeout: number; maxAge: number; writes: string[] }> = {
       hourlyDetections: {
         id: 'hourly-detections',
@@ -230,13 +238,18 @@ export class OktaLogLakeStack extends TerraformStack {
     };
     const handlerNames = Object.keys(specs) as DetectionFunction[];
     const recoverGapId = 'recover-gap';
+    const inventoryId = 'inventory';
     const built = bundleHandlers({
-      entries: { ...Object.fromEntries(handlerNames.map((n) => [specs[n].id, entries[n]])), [recoverGapId]: entries.recoverGap },
+      entries: {
+        ...Object.fromEntries(handlerNames.map((n) => [specs[n].id, entries[n]])),
+        [recoverGapId]: entries.recoverGap,
+        ...(inventoryOn ? { [inventoryId]: entries.inventory } : {}),
+      },
       outDir: bundleDir,
       ...(props.assetRoot ? { rootDir: props.assetRoot } : {}),
     });
-    const bundles = {} as Record<HandlerName, LambdaBundle>;
-    const functions = {} as Record<HandlerName, LakeFunction>;
+    const bundles = {} as Record<CoreHandlerName, LambdaBundle> & { inventory?: LambdaBundle };
+    const functions = {} as Record<CoreHandlerName, LakeFunction> & { inventory?: LakeFunction };
     for (const name of handlerNames) {
       const spec = specs[name];
       bundles[name] = new LambdaBundle(this, `${spec.id}-bundle`, { bundle: built[spec.id]! });
@@ -245,18 +258,28 @@ export class OktaLogLakeStack extends TerraformStack {
         description: spec.description,
         bundle: bundles[name],
         key: this.key,
-        // refresh-user fetches the user's newest events from Okta first, when the secret has a value.
-        environment: name === 'refreshUser' ? { ...environment, ...this.oktaApi.environment } : environment,
+        // refresh-user fetches the user's newest events from Okta first, when the secret has a value, and with the
+        // identity rules (the inventory switched on) re-reads the user's inventory before their posture checks.
+        environment:
+          name === 'refreshUser'
+            ? { ...environment, ...this.oktaApi.environment, ...(inventoryOn ? identityRulesEnvironment(config.inventory.identities) : {}) }
+            : environment,
         timeoutSeconds: spec.timeout,
         memoryMb: 512,
         logRetentionDays: config.retentionDays.logs,
         maxEventAgeSeconds: spec.maxAge,
       });
+      // Every detection function reads the inventory: the daily and posture checks (the snapshot's and a refresh's),
+      // and the identity line of every user finding's notification (core/identity-context.ts). A refresh also writes
+      // the user's own batch of it.
+      const readsInventory = inventoryOn;
+      const writesInventory = inventoryOn && name === 'refreshUser';
       this.workgroup.grantQuery(fn);
-      this.catalog.grantRead(fn, lakeTables.map((t) => t.name));
-      this.catalog.grantWritePartitions(fn, spec.writes);
-      this.bucket.grant(fn, 'read', [lakePaths.events]);
-      this.bucket.grant(fn, 'read-write', [lakePaths.findings, lakePaths.activity, lakePaths.notified]);
+      // The tables, and the views the checks select from (the posture checks read the inventory's *_current views).
+      this.catalog.grantRead(fn, [...lakeTables.map((t) => t.name), ...lakeViews.map((v) => v.name)]);
+      this.catalog.grantWritePartitions(fn, [...spec.writes, ...(writesInventory ? INVENTORY_TABLE_NAMES : [])]);
+      this.bucket.grant(fn, 'read', [lakePaths.events, ...(readsInventory && !writesInventory ? INVENTORY_PREFIXES : [])]);
+      this.bucket.grant(fn, 'read-write', [lakePaths.findings, lakePaths.activity, lakePaths.notified, ...(writesInventory ? INVENTORY_PREFIXES : [])]);
       this.findingsOut.grantNotify(fn);
       if (name === 'refreshUser') {
         this.oktaApi.grantReadCredentials(fn);
@@ -265,6 +288,26 @@ export class OktaLogLakeStack extends TerraformStack {
       functions[name] = fn;
     }
     this.findingsOut.escalateUserFindingsTo(functions.refreshUser);
+
+    if (inventoryOn) {
+      bundles.inventory = new LambdaBundle(this, `${inventoryId}-bundle`, { bundle: built[inventoryId]! });
+      this.inventory = new InventoryCollection(this, inventoryId, {
+        namePrefix: prefix,
+        key: this.key,
+        bucket: this.bucket,
+        catalog: this.catalog,
+        workgroup: this.workgroup,
+        oktaApi: this.oktaApi,
+        bundle: bundles.inventory,
+        rules: config.inventory.identities,
+        includeDeprovisioned: config.inventory.includeDeprovisioned,
+        baseEnvironment: { POWERTOOLS_SERVICE_NAME, LOG_LEVEL: 'INFO' },
+        logRetentionDays: config.retentionDays.logs,
+      });
+      functions.inventory = this.inventory.function;
+    } else {
+      this.inventory = undefined;
+    }
 
     this.watchdog = new Watchdog(this, 'watchdog', {
       env,
@@ -311,6 +354,18 @@ export class OktaLogLakeStack extends TerraformStack {
 
     // The hourly check of gap recovery, half an hour off the hourly detections.
     const checkMinute = (config.schedules.hourlyMinute + 30) % 60;
+    // The inventory, minutes before the nightly run whose posture checks read it: after midnight, for the day that ended.
+    const inventorySchedule: RunSchedule[] = [];
+    if (functions.inventory) {
+      const inventoryAt = minutesBefore(config.schedules.dailyAt, config.inventory.minutesBeforeDaily);
+      inventorySchedule.push({
+        id: 'inventory',
+        expression: dailyAt(inventoryAt),
+        description: `Identity inventory from the Okta API for the previous day, at ${inventoryAt} UTC (${config.inventory.minutesBeforeDaily} minutes before the daily snapshot)`,
+        target: functions.inventory,
+        maximumEventAgeSeconds: 6 * 3600,
+      });
+    }
     this.schedules = new RunSchedules(this, 'schedules', {
       env,
       namePrefix: prefix,
@@ -337,6 +392,7 @@ export class OktaLogLakeStack extends TerraformStack {
           // The check names what it checks (handlers/env.ts RecoveryCheckInput).
           input: { check: 'log-stream' } satisfies Omit<RecoveryCheckInput, 'scheduled_time'>,
         },
+        ...inventorySchedule,
       ],
     });
 
@@ -350,7 +406,7 @@ export class OktaLogLakeStack extends TerraformStack {
     for (const [name, fn] of Object.entries(functions)) out(`function_${fn.node.id.replaceAll('-', '_')}`, fn.name, `Lambda ${name}`);
     out('findings_topic', this.findingsOut.topic.arn, 'SNS topic for findings');
     out('ops_topic', this.watchdog.topic.arn, 'SNS topic for watchdog alarms and gap recovery reports');
-    out('okta_api_secret', this.oktaApi.secret.arn, 'Secrets Manager secret for the Okta API credentials of gap recovery and refresh-user (put its value with aws secretsmanager put-secret-value)');
+    out('okta_api_secret', this.oktaApi.secret.arn, 'Secrets Manager secret for the Okta API credentials of gap recovery, refresh-user and the inventory (put its value with aws secretsmanager put-secret-value)');
     out('api_events_stream', this.oktaApi.apiStream.name, 'Firehose delivery stream of events read back from the Okta API');
   }
 }

@@ -11,7 +11,9 @@ import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } 
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { FINDING_EVENT, findingJson, type Finding } from '../core/findings.ts';
 import { identityLine, identityOf, type IdentityContext, type IdentityMap } from '../core/identity-context.ts';
+import { cascadeMessage, cascadeSeverity, cascadeSubject, type CascadeNotice } from './cascade-message.ts';
 import type { Notifier, NotifyContext } from './notifier.ts';
+import { snsSubject } from './sns-text.ts';
 
 export interface AwsNotifierOptions {
   readonly sns: SNSClient;
@@ -51,27 +53,15 @@ export function findingDetail(f: Finding, identities?: IdentityMap): FindingDeta
 /** PutEvents takes at most 10 entries per call. */
 export const PUT_EVENTS_BATCH = 10;
 
-/** SNS subjects must be under 100 characters of printable ASCII, on one line. */
-export const MAX_SUBJECT = 99;
+export { asciiLine, MAX_SUBJECT } from './sns-text.ts';
 
 const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'ThrottledException', 'TooManyRequestsException']);
 const isThrottling = (e: unknown) =>
   typeof e === 'object' && e !== null && (THROTTLING.has(String((e as Error).name)) || (e as { $retryable?: { throttling?: boolean } }).$retryable?.throttling === true);
 
-/** Printable ASCII on one line: accents dropped (é -> e), anything else outside ASCII becomes `?`. */
-export function asciiLine(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/\s+/g, ' ')
-    .replace(/[^\x20-\x7e]/gu, '?')
-    .trim();
-}
-
 /** `[HIGH] Brute force against one user: alice@example.com`, cut to SNS's limit. */
 export function findingSubject(f: Finding): string {
-  const subject = asciiLine(`[${f.severity}] ${f.title || f.detection}: ${f.entity.id}`);
-  return subject.length > MAX_SUBJECT ? `${subject.slice(0, MAX_SUBJECT - 3)}...` : subject;
+  return snsSubject(`[${f.severity}] ${f.title || f.detection}: ${f.entity.id}`);
 }
 
 const SHOWN_UUIDS = 20;
@@ -138,6 +128,34 @@ export class AwsNotifier implements Notifier {
     }
   }
 
+  /**
+   * The near-time cascade (notify/cascade-message.ts): ONE SNS message about the identity (the triggering finding and
+   * every check the user fails now, the new ones marked, with the user's identity line when `context` has it), and each
+   * NEW finding on the event bus as `notify` puts it (a rule or a SIEM still sees one event per finding). Nothing when nothing is new. Both channels are attempted; a
+   * failure of either throws after, naming what failed.
+   */
+  async notifyCascade(notice: CascadeNotice, context: NotifyContext = {}): Promise<void> {
+    if (notice.newFindings.length === 0) return;
+    const command = new PublishCommand({
+      TopicArn: this.options.topicArn,
+      Subject: cascadeSubject(notice),
+      Message: cascadeMessage(notice, (id) => this.options.runbookFor?.(id), identityOf(context.identities, notice.user.login)),
+      MessageAttributes: {
+        severity: { DataType: 'String', StringValue: cascadeSeverity(notice) },
+        detection: { DataType: 'String', StringValue: notice.trigger?.detection || notice.newFindings[0]!.detection },
+        entity_type: { DataType: 'String', StringValue: 'user' },
+      },
+    });
+    const label = `cascade of ${notice.user.login} (${notice.newFindings.map((f) => f.finding_id).join(', ')})`;
+    const published = await this.publish(command, label);
+    const failures = [...(published ? [published] : []), ...(await this.putAll(notice.newFindings, context.identities))];
+    this.log('cascade notified', { user: notice.user.login, findings: notice.findings.length, new: notice.newFindings.length, failed: failures.length });
+    if (failures.length > 0) {
+      const shown = failures.map((f) => `${f.finding_id} via ${f.channel} (${f.error})`).join('; ');
+      throw new Error(`could not notify ${failures.length} of ${notice.newFindings.length + 1} cascade messages: ${shown}`);
+    }
+  }
+
   private backoff(attempt: number): number {
     return this.retryBaseMs * 2 ** (attempt - 1);
   }
@@ -155,22 +173,27 @@ export class AwsNotifier implements Notifier {
           entity_type: { DataType: 'String', StringValue: f.entity.type },
         },
       });
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await this.options.sns.send(command);
-          break;
-        } catch (e) {
-          if (isThrottling(e) && attempt < this.maxAttempts) {
-            await this.sleep(this.backoff(attempt));
-            continue;
-          }
-          this.log('SNS publish failed', { finding_id: f.finding_id, error: String(e) });
-          failures.push({ finding_id: f.finding_id, channel: 'sns', error: (e as Error).name || String(e) });
-          break;
-        }
-      }
+      const failure = await this.publish(command, f.finding_id);
+      if (failure) failures.push(failure);
     }
     return failures;
+  }
+
+  /** Publishes one message, retrying while throttled; the failure (named `id`) when it could not. */
+  private async publish(command: PublishCommand, id: string): Promise<Failure | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.sns.send(command);
+        return undefined;
+      } catch (e) {
+        if (isThrottling(e) && attempt < this.maxAttempts) {
+          await this.sleep(this.backoff(attempt));
+          continue;
+        }
+        this.log('SNS publish failed', { finding_id: id, error: String(e) });
+        return { finding_id: id, channel: 'sns', error: (e as Error).name || String(e) };
+      }
+    }
   }
 
   private async putAll(findings: readonly Finding[], identities?: IdentityMap): Promise<Failure[]> {

@@ -1,6 +1,7 @@
 /** Where new findings go once a run has written them: SNS and EventBridge in AWS, the terminal locally. */
 import type { Finding } from '../core/findings.ts';
 import type { IdentityMap } from '../core/identity-context.ts';
+import type { CascadeNotice } from './cascade-message.ts';
 
 /** What a run knows about its findings besides the findings themselves. */
 export interface NotifyContext {
@@ -18,4 +19,11 @@ export interface Notifier {
    * trying every one of them.
    */
   notify(findings: readonly Finding[], context?: NotifyContext): Promise<void>;
+  /**
+   * The near-time cascade: one message about a user (the finding that escalated, every check they fail now, the new
+   * ones marked) instead of one per new finding (notify/cascade-message.ts); each new finding still goes on the event
+   * bus on its own. Announces nothing when `notice.newFindings` is empty. A notifier without it gets
+   * `notify(notice.newFindings)`.
+   */
+  notifyCascade?(notice: CascadeNotice, context?: NotifyContext): Promise<void>;
 }

@@ -141,3 +141,34 @@ describe('the recover-gap bundle (the real entry)', () => {
     expect(Number(ms)).toBeLessThan(3000);
   });
 });
+
+describe('the inventory bundle (the real entry)', () => {
+  let bundle: BundleResult;
+
+  beforeAll(() => {
+    bundle = bundleHandlers({ entries: { inventory: 'handlers/inventory-collect.ts' }, outDir: mkdtempSync(join(tmpdir(), 'okta-lake-inv-')) })['inventory']!;
+  }, 60_000);
+
+  it('holds the calls it makes (Okta secret and identity endpoints, S3 put and delete, Athena DDL), and no local engine', () => {
+    const code = readFileSync(join(bundle.dir, 'index.mjs'), 'utf8');
+
+    // (includes(), not toContain: a failure would print the whole bundle.)
+    for (const operation of ['GetSecretValue', 'PutObject', 'DeleteObjects', 'ListObjectsV2', 'StartQueryExecution', 'ADD IF NOT EXISTS PARTITION', '/api/v1/devices', '/api/v1/iam/assignees/users']) {
+      expect(code.includes(operation), operation).toBe(true);
+    }
+    expect(code.includes('@duckdb/node-api')).toBe(false);
+    // Measured at 1.13 MB of code (1.38 MB with the SQL and YAML assets; a 0.47 MB zip).
+    expect(bundle.codeBytes).toBeLessThan(2_000_000);
+  });
+
+  it('loads as a module exporting handler, reading no configuration until it is invoked', () => {
+    const out = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(join(bundle.dir, 'index.mjs')).href)}); console.log(typeof m.handler);`],
+      // No OKTA_LAKE_* variable: the configuration is read at the first invocation, not at load.
+      { env: { PATH: process.env.PATH, LAMBDA_TASK_ROOT: bundle.dir }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+
+    expect(out.trim()).toBe('function');
+  });
+});

@@ -5,6 +5,7 @@ import { REPO_ROOT } from '../../modules/lambda/bundle.ts';
 import { ConfigError, ENV_OVERRIDES, resolveConfig, type ConfigSources } from '../../config/load.ts';
 import { OKTA_LOG_STREAM_REGIONS } from '../../config/regions.ts';
 import { DEFAULT_EVENT_SOURCE_NAME, EVENT_SOURCE_NAME_PATTERN, EVENT_SOURCE_RULE, EXAMPLE_CONFIG, type OktaLakeConfigInput } from '../../config/schema.ts';
+import { DEFAULT_IDENTITY_RULES } from '../../inventory/identity-kind.ts';
 import { synthStack, TEST_CONFIG } from './helpers.ts';
 
 const MINIMAL = { okta: { orgName: 'acme' }, aws: { region: 'eu-west-1' } };
@@ -223,6 +224,43 @@ describe('config: a bad value names the field, the value and the rule', () => {
 
   it('rejects a config file that is not JSON, naming the file', () => {
     expect(() => resolveConfig({ file: file('{ "okta": ', '/repo/okta-lake.config.json'), env: {} })).toThrow(/\/repo\/okta-lake.config.json is not valid JSON/);
+  });
+});
+
+describe('config: the identity inventory', () => {
+  it('is on by default, runs 15 minutes before the daily run, without deprovisioned users, with the default identity rules', () => {
+    const { config } = resolveConfig({ file: file(MINIMAL), env: {} });
+
+    expect(config.inventory).toEqual({ enabled: true, includeDeprovisioned: false, identities: DEFAULT_IDENTITY_RULES, minutesBeforeDaily: 15 });
+  });
+
+  it('takes identity rules of its own, each list defaulting on its own', () => {
+    const { config } = resolveConfig({ file: file({ ...MINIMAL, inventory: { identities: { serviceLogins: ['ci@acme.test'], guestUserTypes: [] } } }), env: {} });
+
+    expect(config.inventory.identities).toEqual({ ...DEFAULT_IDENTITY_RULES, serviceLogins: ['ci@acme.test'], guestUserTypes: [] });
+  });
+
+  it('refuses an inventory that would run before midnight, naming the field and the daily time', () => {
+    const out = problems({ file: file({ ...MINIMAL, schedules: { dailyAt: '00:20' }, inventory: { minutesBeforeDaily: 30 } }), env: {} });
+
+    expect(out).toEqual([
+      'config field "inventory.minutesBeforeDaily": value 30 must be at most 20 so the inventory runs after midnight UTC, before schedules.dailyAt (00:20) on the same day: it collects the day that just ended; lower it, or set schedules.dailyAt later',
+    ]);
+    expect(problems({ file: file({ ...MINIMAL, schedules: { dailyAt: '00:20' }, inventory: { minutesBeforeDaily: 20 } }), env: {} })).toEqual([]);
+    expect(problems({ file: file({ ...MINIMAL, schedules: { dailyAt: '00:20' }, inventory: { enabled: false, minutesBeforeDaily: 30 } }), env: {} })).toEqual([]);
+  });
+
+  it.each([
+    [{ minutesBeforeDaily: 4 }, 'config field "inventory.minutesBeforeDaily": value 4 must be a whole number from 5 to 120'],
+    [{ minutesBeforeDaily: 121 }, 'config field "inventory.minutesBeforeDaily": value 121 must be a whole number from 5 to 120'],
+    [{ enabled: 'yes' }, 'config field "inventory.enabled": value "yes" must be true or false'],
+    [{ identities: { serviceLoginPatterns: ['svc-*', ''] } }, 'config field "inventory.identities.serviceLoginPatterns.1": value "" must be 1-100 characters without control characters'],
+    [{ identities: { serviceLogins: ['a'.repeat(101)] } }, `config field "inventory.identities.serviceLogins.0": value "${'a'.repeat(101)}" must be 1-100 characters without control characters`],
+    [{ identities: { serviceUserTypes: ['Service\n'] } }, 'config field "inventory.identities.serviceUserTypes.0": value "Service\\n" must be 1-100 characters without control characters'],
+    [{ identities: { guestUserTypes: 'Guest' } }, 'config field "inventory.identities.guestUserTypes": value "Guest" must be a list of Okta user types (profile.userType), e.g. ["Guest"]'],
+    [{ identities: { serviceLogin: [] } }, 'config field "inventory.identities.serviceLogin": unknown field; "inventory.identities" takes serviceUserTypes, serviceLoginPatterns, serviceLogins, guestUserTypes'],
+  ])('refuses inventory %j, naming the field', (inventory, message) => {
+    expect(problems({ file: file({ ...MINIMAL, inventory }), env: {} })).toEqual([message]);
   });
 });
 

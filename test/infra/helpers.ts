@@ -1,6 +1,6 @@
 /**
  * Shared by the infra tests: synthesize the stack once per test file from a config object, with the fixture
- * handler standing in for the four real ones (fast to bundle), and read the plan back as JSON.
+ * handler standing in for the real ones (fast to bundle), and read the plan back as JSON.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,7 +67,7 @@ export function synthStack(input: OktaLakeConfigInput = TEST_CONFIG, opts: { inv
   const app = Testing.app();
   const stack = new OktaLogLakeStack(app, 'okta-log-lake', {
     config,
-    handlerEntries: { hourlyDetections: FIXTURE_ENTRY, dailySnapshot: FIXTURE_ENTRY, refreshUser: FIXTURE_ENTRY, recoverGap: FIXTURE_ENTRY },
+    handlerEntries: { hourlyDetections: FIXTURE_ENTRY, dailySnapshot: FIXTURE_ENTRY, refreshUser: FIXTURE_ENTRY, recoverGap: FIXTURE_ENTRY, inventory: FIXTURE_ENTRY },
     bundleDir,
     investigationsDir: opts.investigationsDir ?? writeInvestigations(),
   });

@@ -3,14 +3,14 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FINDING_EVENT } from '../../core/findings.ts';
-import { HANDLER_ENV, RECOVERY_ENV } from '../../handlers/env.ts';
+import { HANDLER_ENV, INVENTORY_ENV, RECOVERY_ENV } from '../../handlers/env.ts';
 import { REFRESH_RUN_PREFIX as HANDLER_REFRESH_PREFIX } from '../../handlers/refresh.ts';
 import { lakePaths } from '../../schema/layout.ts';
 import { REFRESH_RUN_PREFIX } from '../../modules/findings.ts';
 import type { Plan } from '../../modules/policy/plan.ts';
 import { HANDLER_ENTRIES } from '../../modules/stack.ts';
 import { alarmMetricOf } from '../../modules/alarm-metrics.ts';
-import { okta_events_unique } from '../../schema/views.ts';
+import { lakeViews, okta_events_unique } from '../../schema/views.ts';
 import { trinoParseError } from '../../engines/duckdb/dialect.ts';
 import { activity, findings, lakeTables, okta_events } from '../../schema/index.ts';
 import { hiveType } from '../../schema/types.ts';
@@ -36,8 +36,8 @@ const referenced = (type: string, reference: unknown): Found => {
 };
 /** The detection functions, which share the handler environment, the tables and the schedules. */
 const IDS = ['hourly-detections', 'daily-snapshot', 'refresh-user'];
-/** Every function, gap recovery's included. */
-const ALL_IDS = [...IDS, 'recover-gap'];
+/** Every function, gap recovery's and the inventory's included (the inventory has a test file of its own). */
+const ALL_IDS = [...IDS, 'recover-gap', 'inventory'];
 /** The partner stream (the api-events stream of gap recovery is tested in gap-recovery.test.ts). */
 const partnerStream = () => one(plan, 'aws_kinesis_firehose_delivery_stream', nameIs('acme-lake-okta-events'));
 
@@ -72,6 +72,7 @@ describe('1. configuration reaches the plan', () => {
     expect(all(plan, 'aws_lambda_function').map((f) => f.attrs.function_name).sort()).toEqual([
       'acme-lake-daily-snapshot',
       'acme-lake-hourly-detections',
+      'acme-lake-inventory',
       'acme-lake-recover-gap',
       'acme-lake-refresh-user',
     ]);
@@ -383,6 +384,7 @@ describe('6. Lambdas', () => {
       dailySnapshot: 'handlers/daily-snapshot.ts',
       refreshUser: 'handlers/refresh-user.ts',
       recoverGap: 'handlers/recover-gap.ts',
+      inventory: 'handlers/inventory-collect.ts',
     });
   });
 
@@ -397,8 +399,11 @@ describe('6. Lambdas', () => {
   it.each(ids)('gives %s every handler environment variable, the thresholds and the Powertools settings', (id) => {
     const vars = (fn(id).attrs.environment as { variables: Record<string, string> }).variables;
 
-    // refresh-user also reaches Okta: the secret, the org and the api-events stream.
-    const okta = id === 'refresh-user' ? [RECOVERY_ENV.oktaSecretArn, RECOVERY_ENV.oktaOrgUrl, RECOVERY_ENV.apiStreamName, RECOVERY_ENV.apiStreamDelaySeconds] : [];
+    // refresh-user also reaches Okta: the secret, the org and the api-events stream, and the identity rules for the inventory.
+    const okta =
+      id === 'refresh-user'
+        ? [RECOVERY_ENV.oktaSecretArn, RECOVERY_ENV.oktaOrgUrl, RECOVERY_ENV.apiStreamName, RECOVERY_ENV.apiStreamDelaySeconds, INVENTORY_ENV.identityRules]
+        : [];
     expect(Object.keys(vars).sort()).toEqual([...Object.values(HANDLER_ENV), ...okta, 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME'].sort());
     expect(vars[HANDLER_ENV.workgroup]).toBe(ref(one(plan, 'aws_athena_workgroup'), 'name'));
     expect(vars[HANDLER_ENV.database]).toBe(ref(one(plan, 'aws_glue_catalog_database'), 'name'));
@@ -450,14 +455,16 @@ describe('6. Lambdas', () => {
   it('disables the schedules when the config says so', () => {
     const off = synthStack({ ...TEST_CONFIG, schedules: { ...TEST_CONFIG.schedules, enabled: false } });
 
-    expect(all(off.plan, 'aws_scheduler_schedule').map((x) => x.attrs.state)).toEqual(['DISABLED', 'DISABLED', 'DISABLED']);
+    expect(all(off.plan, 'aws_scheduler_schedule').map((x) => x.attrs.state)).toEqual(['DISABLED', 'DISABLED', 'DISABLED', 'DISABLED']);
   });
 
   it('lets the scheduler invoke only the scheduled functions', () => {
     const role = one(plan, 'aws_iam_role', nameIs('acme-lake-scheduler'));
     const st = statements(rolePolicyOf(role).attrs.policy);
 
-    expect(resourcesFor(st, 'lambda:InvokeFunction').sort()).toEqual([ref(fn('hourly-detections'), 'arn'), ref(fn('daily-snapshot'), 'arn'), ref(fn('recover-gap'), 'arn')].sort());
+    expect(resourcesFor(st, 'lambda:InvokeFunction').sort()).toEqual(
+      [ref(fn('hourly-detections'), 'arn'), ref(fn('daily-snapshot'), 'arn'), ref(fn('recover-gap'), 'arn'), ref(fn('inventory'), 'arn')].sort(),
+    );
   });
 
   it.each(ids)('limits %s to this workgroup, these tables, these prefixes and this key', (id) => {
@@ -468,16 +475,27 @@ describe('6. Lambdas', () => {
 
     expect(resourcesFor(st, 'athena:StartQueryExecution')).toEqual([`arn:aws:athena:eu-west-1:${ACCOUNT}:workgroup/acme-lake`]);
     expect(actions(st)).toEqual(expect.arrayContaining(['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution']));
-    expect(resourcesFor(st, 'glue:GetTable')).toEqual([`arn:aws:glue:eu-west-1:${ACCOUNT}:catalog`, `arn:aws:glue:eu-west-1:${ACCOUNT}:database/acme_lake`, ...lakeTables.map((t) => table(t.name))]);
-    // Every function writes its findings and the notification ledger; the daily ones write activity too.
-    const writes = id === 'hourly-detections' ? ['findings', 'notified'] : ['findings', 'activity', 'notified'];
-    expect(resourcesFor(st, 'glue:BatchCreatePartition')).toEqual([`arn:aws:glue:eu-west-1:${ACCOUNT}:catalog`, `arn:aws:glue:eu-west-1:${ACCOUNT}:database/acme_lake`, ...writes.map(table)]);
-    expect(resourcesFor(st, 's3:DeleteObject').sort()).toEqual([
-      `${bucketArn}/activity/*`,
-      `${bucketArn}/athena-results/*`,
-      `${bucketArn}/findings/*`,
-      `${bucketArn}/notified/*`,
+    // The views too: Athena reads a view's definition from Glue (the posture checks select from the *_current views).
+    expect(resourcesFor(st, 'glue:GetTable')).toEqual([
+      `arn:aws:glue:eu-west-1:${ACCOUNT}:catalog`,
+      `arn:aws:glue:eu-west-1:${ACCOUNT}:database/acme_lake`,
+      ...lakeTables.map((t) => table(t.name)),
+      ...lakeViews.map((v) => table(v.name)),
     ]);
+    // Every function writes its findings and the notification ledger; the daily ones write activity too, and a
+    // refresh the user's inventory batch (test/infra/inventory.test.ts).
+    const inventory = id === 'refresh-user' ? ['okta_users', 'okta_factors', 'okta_devices', 'okta_admin_roles'] : [];
+    const writes = [...(id === 'hourly-detections' ? ['findings', 'notified'] : ['findings', 'activity', 'notified']), ...inventory];
+    expect(resourcesFor(st, 'glue:BatchCreatePartition')).toEqual([`arn:aws:glue:eu-west-1:${ACCOUNT}:catalog`, `arn:aws:glue:eu-west-1:${ACCOUNT}:database/acme_lake`, ...writes.map(table)]);
+    expect(resourcesFor(st, 's3:DeleteObject').sort()).toEqual(
+      [
+        `${bucketArn}/activity/*`,
+        `${bucketArn}/athena-results/*`,
+        `${bucketArn}/findings/*`,
+        `${bucketArn}/notified/*`,
+        ...(id === 'refresh-user' ? ['users', 'factors', 'devices', 'admin-roles'].map((t) => `${bucketArn}/inventory/${t}/*`) : []),
+      ].sort(),
+    );
     expect(resourcesFor(st, 's3:GetObject')).toContain(`${bucketArn}/okta/events/*`);
     expect(resourcesFor(st, 's3:PutObject')).not.toContain(`${bucketArn}/okta/events/*`);
     expect(resourcesFor(st, 'kms:Decrypt')).toEqual([ref(one(plan, 'aws_kms_key'), 'arn')]);
@@ -634,7 +652,7 @@ describe('8. watchdog', () => {
     const work = ['acme-lake-refresh-requests.fifo', 'acme-lake-recover-gap.fifo', 'acme-lake-hourly-reruns.fifo'];
     const deadLetterQueues = all(plan, 'aws_sqs_queue').filter((q) => !work.includes(String(q.attrs.name)));
 
-    expect(deadLetterQueues).toHaveLength(8);
+    expect(deadLetterQueues).toHaveLength(9);
     expect(depth.map((x) => (x.attrs.dimensions as { QueueName: string }).QueueName).sort()).toEqual(deadLetterQueues.map((q) => ref(q, 'name')).sort());
   });
 });
@@ -672,6 +690,7 @@ describe('9. GitOps', () => {
       'firehose_stream',
       'function_daily_snapshot',
       'function_hourly_detections',
+      'function_inventory',
       'function_recover_gap',
       'function_refresh_user',
       'glue_database',
