@@ -9,6 +9,8 @@
  *   (d) a 90-day backfill of 200,000 events from the stand-in Okta (a real HTTP server on 127.0.0.1, 20 requests a
  *       second, a 429 and a 500 on the way): events/s, and a check that every event landed exactly once
  *   (e) each Lambda bundle: its size, and its module load time in a fresh Node process (the cold start's init)
+ *   (f) the identity inventory of a 10,000-user org from the stand-in Okta: duration, API calls per 1,000 users,
+ *       rate-limit violations (target 0) and every user, factor and device written once (bench/inventory.ts)
  *
  * Inputs come from the demo generator (30 days of Acme Robotics, attacks on the last day), written under
  * bench/.work/ (gitignored, cleared on every run). Environment: BENCH_DAYS, BENCH_USERS, BENCH_REPEATS.
@@ -29,6 +31,7 @@ import { bundleHandlers } from '../modules/lambda/bundle.ts';
 import { HANDLER_ENTRIES } from '../modules/stack.ts';
 import { apiTokenCredentials, OktaClient } from '../okta-api/index.ts';
 import { generatedEvents, STAND_IN_API_TOKEN, startOktaStandIn } from '../test/support/okta-stand-in/index.ts';
+import { inventoryBench } from './inventory.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const WORK = resolve(here, '.work');
@@ -198,6 +201,21 @@ async function main(): Promise<void> {
   log('');
 
   await backfillBench(verdicts);
+
+  log('(f) identity inventory of a 10,000-user org from the Okta API (stand-in on 127.0.0.1)');
+  const inv = await inventoryBench(WORK, env('BENCH_INVENTORY_USERS', 10_000));
+  log(`    ${fmt(inv.users)} users, ${fmt(inv.rows.factors)} factors, ${fmt(inv.rows.devices)} devices, ${fmt(inv.rows.roles)} admin roles in ${fmt(inv.seconds, 1)} s`);
+  log(`    ${fmt(inv.calls)} API calls = ${fmt(inv.callsPerThousandUsers)} per 1,000 users; at Okta's limit for a user's factors (1,200 a minute) about ${fmt(inv.minutesAtOktaLimit, 1)} min`);
+  log(`    ${inv.violations} rate-limit violations; ${inv.complete ? 'every user, factor and device written once' : 'NOT every user, factor and device written once'}`);
+  verdicts.push({
+    name: '(f) inventory: complete, limit kept',
+    ratio: inv.complete && inv.violations === 0 ? 1 : 0,
+    target: '= 1',
+    pass: inv.complete && inv.violations === 0,
+    detail: `${fmt(inv.seconds, 1)} s, ${fmt(inv.callsPerThousandUsers)} calls per 1,000 users`,
+  });
+  log('');
+
   bundleBench();
 
   log('Results');
