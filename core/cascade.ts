@@ -22,8 +22,16 @@ export function cascadeOf(trigger: Finding, refreshFindings: readonly Finding[],
   return { user: trigger.entity.id, trigger, failing, newIds: new Set(refreshNew.map((f) => f.finding_id)) };
 }
 
-/** The cascade for people: the trigger, then each failing check of the user, `(new)` where it was not notified before. */
-export function cascadeLines(c: Cascade): string[] {
+/**
+ * The cascade for people: the trigger, then each failing check of the user, `(new)` where it was not notified
+ * before. With `width` (a terminal's columns), lines longer than it end in `…`; without, they are whole.
+ */
+export function cascadeLines(c: Cascade, width?: number): string[] {
+  const lines = storyLines(c);
+  return width === undefined ? lines : lines.map((l) => (l.length <= width ? l : `${l.slice(0, Math.max(1, width - 1))}…`));
+}
+
+function storyLines(c: Cascade): string[] {
   const lines = [`${c.user}: ${c.trigger.severity} ${c.trigger.detection}: ${c.trigger.summary}`];
   if (c.failing.length === 0) {
     lines.push('  nothing else is failing for this identity');

@@ -17,7 +17,7 @@ import type { RunContext } from './detection-run.ts';
 import type { Finding } from './findings.ts';
 import { boundSql } from './sql-files.ts';
 import { fetchUserEvents, oktaUserId, USER_ID, type FetchedUserEvents, type OktaFetch } from './user-events-fetch.ts';
-import { collectUserInventory, type InventorySummary } from '../inventory/collect.ts';
+import { collectUserInventory, type InventorySummary } from './inventory-collect.ts';
 import type { IdentityRules } from '../inventory/identity-kind.ts';
 import type { InventorySource } from '../inventory/source.ts';
 

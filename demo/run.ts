@@ -15,7 +15,7 @@ import { LocalLake } from '../lake/local-lake.ts';
 import { DEFAULT_SEED, writeDay, type PlantedAttack } from './generate.ts';
 import { demoInventory, writeInventoryFolder, type PlantedPostureFailure } from './inventory.ts';
 import { FolderInventorySource } from '../inventory/folder-source.ts';
-import type { InventorySummary } from '../inventory/collect.ts';
+import type { InventorySummary } from '../core/inventory-collect.ts';
 import { cascadeLines, cascadeOf, type Cascade } from '../core/cascade.ts';
 
 export const DEFAULT_DEMO_LAKE = '.okta-lake/demo';

@@ -8,4 +8,11 @@ import { once } from './runtime.ts';
 
 const runtime = once(() => createInventoryRuntime(readInventoryConfig(process.env), logger));
 
-export const handler = async (event: unknown) => inventoryInvocation(runtime(), event, () => new Date());
+/**
+ * What the collection keeps of the function's time for writing the four tables (S3 puts, an Athena ALTER TABLE each)
+ * after it stops reading factors.
+ */
+const WRITE_RESERVE_MS = 180_000;
+
+export const handler = async (event: unknown, context: { getRemainingTimeInMillis(): number }) =>
+  inventoryInvocation(runtime(), event, () => new Date(), new Date(Date.now() + context.getRemainingTimeInMillis() - WRITE_RESERVE_MS));

@@ -1,6 +1,6 @@
 /**
  * The inventory invocation: what the Okta API says about every user, their factors, devices and admin roles,
- * collected into the lake's inventory tables (inventory/collect.ts) once a day, a few minutes before the nightly
+ * collected into the lake's inventory tables (core/inventory-collect.ts) once a day, a few minutes before the nightly
  * run (config `inventory.minutesBeforeDaily`), so that run's posture checks read it.
  *
  * The day: Scheduler fires just after midnight UTC, and what Okta says then is the state at the end of the day that
@@ -18,7 +18,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { QueryEngine } from '../engines/query-engine.ts';
 import { ApiInventorySource } from '../inventory/api-source.ts';
-import { collectInventory, type InventorySummary } from '../inventory/collect.ts';
+import { collectInventory, type InventorySummary } from '../core/inventory-collect.ts';
 import type { IdentityRules } from '../inventory/identity-kind.ts';
 import type { OktaClient, OktaClientOptions } from '../okta-api/index.ts';
 import { addDays, dayOf, parseDay } from '../schema/layout.ts';
@@ -137,7 +137,8 @@ export type InventoryInvocationResult =
   | { readonly collected: true; readonly day: string; readonly summary: InventorySummary }
   | { readonly collected: false; readonly day: string; readonly reason: string };
 
-export async function inventoryInvocation(runtime: InventoryRuntime, event: unknown, now: () => Date): Promise<InventoryInvocationResult> {
+/** `factorsUntil`: when to stop reading factors and carry the rest over (the function's deadline less the writing). */
+export async function inventoryInvocation(runtime: InventoryRuntime, event: unknown, now: () => Date, factorsUntil?: Date): Promise<InventoryInvocationResult> {
   const day = inventoryDay(event, now());
   const { log } = runtime;
   const okta = await runtime.okta();
@@ -153,7 +154,7 @@ export async function inventoryInvocation(runtime: InventoryRuntime, event: unkn
   log.info('inventory starting', { day, source: source.description, include_deprovisioned: runtime.includeDeprovisioned });
   let summary: InventorySummary;
   try {
-    summary = await collectInventory({ engine: runtime.engine, source, day, rules: runtime.rules, now });
+    summary = await collectInventory({ engine: runtime.engine, source, day, rules: runtime.rules, now, ...(factorsUntil ? { factorsUntil } : {}) });
   } catch (e) {
     log.error('inventory failed', { day, source: source.description, error: (e as Error).message, api_calls: source.calls() });
     throw e;
@@ -170,6 +171,9 @@ export async function inventoryInvocation(runtime: InventoryRuntime, event: unkn
     roles: summary.roles,
     skipped: summary.skipped.map((s) => ({ part: s.part, reason: s.reason })),
     api_calls: summary.apiCalls,
+    factors_deferred: summary.factorsDeferred,
   });
+  // Out of time before every user's factors were read: said, not failed (the rest were carried over, and are read first next time).
+  if (summary.factorsDeferred) log.warn('inventory factors deferred', { day, ...summary.factorsDeferred });
   return { collected: true, day, summary };
 }

@@ -31,7 +31,7 @@ import { notifiedIdentities } from './identities.ts';
 import type { Runtime } from './runtime.ts';
 import type { RefreshInventory, RefreshOkta } from './refresh-okta.ts';
 import type { FetchedUserEvents, OktaFetch } from '../core/user-events-fetch.ts';
-import type { InventorySummary } from '../inventory/collect.ts';
+import type { InventorySummary } from '../core/inventory-collect.ts';
 import type { CascadeNotice, CascadeTrigger } from '../notify/cascade-message.ts';
 
 /** The run name prefix of refresh runs: their findings do not escalate again. */

@@ -43,7 +43,7 @@ export interface RowContext {
 export function userRow(
   user: OktaUser,
   kind: IdentityKind,
-  parts: { readonly factors: boolean; readonly roles: boolean },
+  parts: { readonly factors: boolean; readonly roles: boolean; readonly factorsReadAt?: string | null },
   ctx: RowContext,
 ): OktaUserRow {
   const p = user.profile ?? {};
@@ -70,6 +70,7 @@ export function userRow(
     password_changed: instant(user.passwordChanged),
     factors_collected: parts.factors,
     roles_collected: parts.roles,
+    factors_read_at: parts.factors ? (parts.factorsReadAt ?? ctx.collectedAt) : null,
     collected_at: ctx.collectedAt,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Where an inventory comes from: the live Okta API (api-source.ts) or a folder of saved API responses
- * (folder-source.ts). The collection (collect.ts) sees only this interface, so both go through the same rows and
+ * (folder-source.ts). The collection (core/inventory-collect.ts) sees only this interface, so both go through the same rows and
  * the same rules for a missing part.
  */
 import type { OktaDevice, OktaFactor, OktaRoleAssignment, OktaUser } from '../okta-api/identity-objects.ts';

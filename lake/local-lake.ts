@@ -17,7 +17,7 @@ import { refreshUser, type RefreshUserResult } from '../core/refresh-user.ts';
 import { DuckDbEngine, type DuckDbEngineOptions } from '../engines/duckdb/engine.ts';
 import { ingest, ingestSources, type IngestOptions, type IngestSourcesOptions, type IngestSummary, type InputSource } from '../ingest/ingest.ts';
 import type { OktaClient } from '../okta-api/index.ts';
-import { collectInventory, type InventoryProgress, type InventorySummary } from '../inventory/collect.ts';
+import { collectInventory, type InventoryProgress, type InventorySummary } from '../core/inventory-collect.ts';
 import { DEFAULT_IDENTITY_RULES, type IdentityRules } from '../inventory/identity-kind.ts';
 import type { InventorySource } from '../inventory/source.ts';
 import { ApiInventorySource } from '../inventory/api-source.ts';

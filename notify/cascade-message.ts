@@ -10,7 +10,7 @@
  */
 import type { Finding } from '../core/findings.ts';
 import { identityLine, type IdentityContext } from '../core/identity-context.ts';
-import type { InventorySummary } from '../inventory/collect.ts';
+import type { InventorySummary } from '../core/inventory-collect.ts';
 import { snsSubject } from './sns-text.ts';
 
 /** The finding whose event started the refresh, as its EventBridge detail carries it (fields may be missing). */

@@ -55,6 +55,11 @@ export const oktaUserColumns = {
    */
   factors_collected: boolean,
   roles_collected: boolean,
+  /**
+   * When this user's factors were read from Okta: this collection's time, or an earlier one's when a large org's
+   * collection ran out of time and carried the user's factors over from the day before (core/inventory-collect.ts).
+   */
+  factors_read_at: timestamp,
   collected_at: timestamp,
 } as const;
 

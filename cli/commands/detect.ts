@@ -115,9 +115,10 @@ export async function detectCommand(io: Io, args: DetectArgs): Promise<void> {
       );
     } else {
       for (const line of findingLines(findings, io.columns)) io.out(line);
-      for (const c of cascades) {
+      // The story of each user a finding cascaded to, when other checks fail for them too.
+      for (const c of cascades.filter((x) => x.failing.length > 0)) {
         io.out('');
-        for (const line of cascadeLines(c)) io.out(line);
+        for (const line of cascadeLines(c, io.columns)) io.out(line);
       }
     }
   } finally {

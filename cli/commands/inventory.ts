@@ -4,7 +4,7 @@
  * `okta-lake snapshot` runs.
  */
 import { ApiInventorySource } from '../../inventory/api-source.ts';
-import type { InventoryProgress, InventorySummary } from '../../inventory/collect.ts';
+import type { InventoryProgress, InventorySummary } from '../../core/inventory-collect.ts';
 import { FolderInventorySource, InventoryFolderError } from '../../inventory/folder-source.ts';
 import type { InventorySource } from '../../inventory/source.ts';
 import { LocalLake } from '../../lake/local-lake.ts';

@@ -14,6 +14,7 @@ import { factorStrength } from '../../inventory/factor-strength.ts';
 import { identityClassifier, DEFAULT_IDENTITY_RULES } from '../../inventory/identity-kind.ts';
 import { normalizedPhone } from '../../inventory/rows.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
+import { collectInventory } from '../../core/inventory-collect.ts';
 import { apiTokenCredentials, OktaClient, serviceAppCredentials } from '../../okta-api/index.ts';
 import type { OktaFactor, OktaUser } from '../../okta-api/identity-objects.ts';
 import { STAND_IN_API_TOKEN, startOktaStandIn, type OktaStandIn } from '../support/okta-stand-in/index.ts';
@@ -270,5 +271,64 @@ describe('collecting from the Okta API (stand-in)', () => {
     expect(summary.skipped.map((s) => s.part)).toEqual(['devices']);
     expect(summary.skipped[0]!.reason).toMatch(/okta\.devices\.read/);
     expect(summary).toMatchObject({ users: 2, factors: 1, roles: 1, devices: 0 });
+  });
+});
+
+describe('a collection with a time limit (a large org in a Lambda)', () => {
+  /** A clock that moves one second every time it is read: a run that reads it more has taken longer. */
+  function tickingClock(startIso: string): { now: () => Date; at: (ticks: number) => Date } {
+    const start = Date.parse(startIso);
+    let ticks = 0;
+    return { now: () => new Date(start + ticks++ * 1000), at: (n) => new Date(start + n * 1000) };
+  }
+
+  it('reads the longest-unread users first and carries the others over, so every run is complete and every user is read within days', async () => {
+    const users = Array.from({ length: 12 }, (_, i) => user(i + 1, 'ACTIVE'));
+    const factors = Object.fromEntries(users.map((u, i) => [u.id, [factor(`f${i + 1}`, i % 2 ? 'sms' : 'push', 'OKTA', 'ACTIVE')]]));
+    const source = new FolderInventorySource(writeFolder(tempDir(), { users, factors }));
+    const lake = await lakeFor();
+    const readAt = async (day: string) =>
+      new Map((await lake.engine.select(`select user_id, factors_read_at from okta_users_current where dt = ?`, [day])).map((r) => [String(r.user_id), String(r.factors_read_at)]));
+
+    await collectInventory({ engine: lake.engine, source, day: '2026-06-13', now: () => new Date('2026-06-13T00:15:00.000Z') });
+    const day1 = await readAt('2026-06-13');
+    const clock2 = tickingClock('2026-06-14T00:15:00.000Z');
+    const second = await collectInventory({ engine: lake.engine, source, day: '2026-06-14', now: clock2.now, factorsUntil: clock2.at(5) });
+    const day2 = await readAt('2026-06-14');
+    const clock3 = tickingClock('2026-06-15T00:15:00.000Z');
+    const third = await collectInventory({ engine: lake.engine, source, day: '2026-06-15', now: clock3.now, factorsUntil: clock3.at(5) });
+    const day3 = await readAt('2026-06-15');
+
+    // Day 2 read some users and carried the rest from day 1: every user still has factors, none is "not collected".
+    expect(second.factorsDeferred).toMatchObject({ unread: 0, from: '2026-06-13' });
+    expect(second.factorsDeferred!.carried).toBeGreaterThan(0);
+    expect(second.factors).toBe(12);
+    const carried2 = [...day2].filter(([id, at]) => at === day1.get(id)).map(([id]) => id);
+    expect(carried2).toHaveLength(second.factorsDeferred!.carried);
+    // Day 3 read first the users day 2 carried (the longest unread).
+    const read3 = [...day3].filter(([id, at]) => at !== day2.get(id)).map(([id]) => id);
+    expect(read3.length).toBeGreaterThan(0);
+    if (read3.length <= carried2.length) expect(read3.every((id) => carried2.includes(id))).toBe(true);
+    else expect(carried2.every((id) => read3.includes(id))).toBe(true);
+    expect(third.factors).toBe(12);
+    const rows = await lake.engine.select(`select count(*) as n, count(distinct factor_id) as f from okta_factors_current where dt = ?`, ['2026-06-15']);
+    expect(rows).toEqual([{ n: 12, f: 12 }]);
+  });
+
+  it('with nothing to carry over, the users not reached count as not collected (no check reads "no MFA" into them)', async () => {
+    const users = Array.from({ length: 6 }, (_, i) => user(i + 1, 'ACTIVE', { created: '2025-01-01T00:00:00.000Z' }));
+    const source = new FolderInventorySource(writeFolder(tempDir(), { users, factors: Object.fromEntries(users.map((u) => [u.id, []])) }));
+    const lake = await lakeFor(['okta-no-mfa-configured']);
+    const clock = tickingClock(`${DAY}T00:15:00.000Z`);
+
+    const summary = await collectInventory({ engine: lake.engine, source, day: DAY, now: clock.now, factorsUntil: clock.at(3) });
+    const run = await lake.snapshotDay(DAY);
+
+    expect(summary.factorsDeferred).toMatchObject({ carried: 0, from: null });
+    const unread = summary.factorsDeferred!.unread;
+    expect(unread).toBeGreaterThan(0);
+    expect(run.findings).toHaveLength(6 - unread);
+    const notCollected = await lake.engine.select(`select count(*) as n from okta_users_current where dt = ? and not factors_collected and factors_read_at is null`, [DAY]);
+    expect(notCollected).toEqual([{ n: unread }]);
   });
 });

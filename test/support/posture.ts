@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Detection } from '../../core/catalog.ts';
 import type { Finding } from '../../core/findings.ts';
-import type { InventorySummary } from '../../inventory/collect.ts';
+import type { InventorySummary } from '../../core/inventory-collect.ts';
 import { FolderInventorySource } from '../../inventory/folder-source.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
 import { okta_events } from '../../schema/index.ts';

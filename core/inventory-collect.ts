@@ -4,18 +4,26 @@
  * cascade). Written as one partition `{dt: day, batch}` per inventory table (schema/inventory.ts).
  *
  * Engine-agnostic (only `QueryEngine`): the CLI runs it on DuckDB, the inventory Lambda on Athena. The source is
- * the live API or a saved folder (source.ts). A part the source cannot give is skipped and named in the summary;
- * the users' rows say which parts were read (`factors_collected`, `roles_collected`), so a check never takes
- * "not collected" for "none".
+ * the live API or a saved folder (inventory/source.ts). A part the source cannot give is skipped and named in the
+ * summary; the users' rows say which parts were read (`factors_collected`, `roles_collected`), so a check never
+ * takes "not collected" for "none".
+ *
+ * A large org's factors (one call per user, paced by Okta's limit on a user's sub-resources: 600 to 1,200 a minute)
+ * may not all be read within a Lambda's 15 minutes. Given a time (`factorsUntil`), the collection reads the users
+ * whose factors were read longest ago first, and carries the others' factors over from the newest inventory of the
+ * week before: every user's factors are then at most a few days old, and each run writes a complete snapshot.
  */
 import { createHash } from 'node:crypto';
 import type { QueryEngine } from '../engines/query-engine.ts';
 import type { OktaDevice, OktaUser } from '../okta-api/identity-objects.ts';
 import { inventoryTables, okta_admin_roles, okta_devices, okta_factors, okta_users, type OktaAdminRoleRow, type OktaDeviceRow, type OktaFactorRow, type OktaUserRow } from '../schema/inventory.ts';
-import { parseDay } from '../schema/layout.ts';
-import { DEFAULT_IDENTITY_RULES, identityClassifier, type IdentityRules } from './identity-kind.ts';
-import { deviceRows, factorRows, roleRows, userRow, type RowContext } from './rows.ts';
-import { PartUnavailable, type InventoryPart, type InventorySource } from './source.ts';
+import { addDays, parseDay } from '../schema/layout.ts';
+import { SqlLiteral } from '../engines/sql-values.ts';
+import { boundSql, boundSqlWithList } from './sql-files.ts';
+import { isoTimestamp } from './findings.ts';
+import { DEFAULT_IDENTITY_RULES, identityClassifier, type IdentityRules } from '../inventory/identity-kind.ts';
+import { deviceRows, factorRows, roleRows, userRow, type RowContext } from '../inventory/rows.ts';
+import { PartUnavailable, type InventoryPart, type InventorySource } from '../inventory/source.ts';
 
 /** The batch of the whole org's collection of a day; a refresh of one user writes `refresh-<hash>`. */
 export const INVENTORY_DAILY_BATCH = 'daily';
@@ -40,6 +48,13 @@ export interface CollectInventoryInput {
   readonly rules?: IdentityRules;
   readonly now: () => Date;
   readonly onProgress?: (p: InventoryProgress) => void;
+  /**
+   * When to stop reading factors (one call per user, the bulk of a collection): users not reached by then keep the
+   * factors of the newest inventory of the week before, and the next collection reads them first. A Lambda passes
+   * its timeout minus the time writing takes; a large org is then read completely over a few days instead of never.
+   * @default none: every user's factors are read
+   */
+  readonly factorsUntil?: Date;
 }
 
 export interface SkippedPart {
@@ -61,6 +76,11 @@ export interface InventorySummary {
   readonly skipped: readonly SkippedPart[];
   /** API calls made (the live API only). */
   readonly apiCalls: number | undefined;
+  /**
+   * Users whose factors were not read in the time given (`factorsUntil`): `carried` kept the factors of the
+   * inventory of `from`, `unread` had none to keep (their factors count as not collected).
+   */
+  readonly factorsDeferred: { readonly carried: number; readonly unread: number; readonly from: string | null } | undefined;
 }
 
 /** Runs `fn` over `items`, `limit` at a time, in order of completion; the first error stops the rest and is thrown. */
@@ -127,15 +147,31 @@ export async function collectInventory(input: CollectInventoryInput): Promise<In
   const logins = new Map(users.map((u) => [u.id, typeof u.profile?.login === 'string' ? u.profile.login : null]));
   const owner = (userId: string) => ({ user_id: userId, login: logins.get(userId) ?? null });
 
-  // Factors: one call per user. A refusal (PartUnavailable) stops the part for everyone.
+  // Factors: one call per user, the longest-unread first. A refusal (PartUnavailable) stops the part for everyone.
+  const previous = await previousFactorReads(input.engine, day);
+  const ordered = [...users].sort((a, b) => (previous.readAt.get(a.id) ?? '').localeCompare(previous.readAt.get(b.id) ?? ''));
   const factors: OktaFactorRow[] = [];
+  const factorsReadAt = new Map<string, string>();
   let factorsDone = 0;
+  const outOfTime = () => input.factorsUntil !== undefined && input.now().getTime() >= input.factorsUntil.getTime();
   const factorsRead = await part(skipped, () =>
-    eachLimited(users, PER_USER_CONCURRENCY, async (u) => {
+    eachLimited(ordered, PER_USER_CONCURRENCY, async (u) => {
+      if (outOfTime()) return;
       factors.push(...factorRows(owner(u.id), await input.source.factorsOf(u.id), ctx));
+      factorsReadAt.set(u.id, ctx.collectedAt);
       progress({ part: 'factors', done: ++factorsDone, total: users.length });
     }).then(() => true),
   );
+  let factorsDeferred: InventorySummary['factorsDeferred'];
+  if (factorsRead && factorsReadAt.size < users.length) {
+    const notReached = users.filter((u) => !factorsReadAt.has(u.id));
+    const carriable = notReached.filter((u) => previous.readAt.has(u.id)).map((u) => u.id);
+    if (previous.dt !== null && carriable.length > 0) {
+      factors.push(...(await carriedFactors(input.engine, previous.dt, carriable)));
+      for (const id of carriable) factorsReadAt.set(id, previous.readAt.get(id)!);
+    }
+    factorsDeferred = { carried: carriable.length, unread: notReached.length - carriable.length, from: previous.dt };
+  }
 
   const devices: OktaDeviceRow[] = [];
   await part(skipped, async () => {
@@ -157,15 +193,52 @@ export async function collectInventory(input: CollectInventoryInput): Promise<In
     return true;
   });
 
-  const parts = { factors: factorsRead === true, roles: rolesRead === true };
-  const userRows = users.map((u) => userRow(u, classify(u), parts, ctx));
-  const rows = { users: userRows, factors: parts.factors ? factors : [], devices, roles: parts.roles ? roles : [] };
+  const rolesCollected = rolesRead === true;
+  const userRows = users.map((u) => {
+    const readAt = factorsRead === true ? factorsReadAt.get(u.id) : undefined;
+    return userRow(u, classify(u), { factors: readAt !== undefined, roles: rolesCollected, factorsReadAt: readAt ?? null }, ctx);
+  });
+  const rows = { users: userRows, factors: factorsRead === true ? factors : [], devices, roles: rolesCollected ? roles : [] };
   await write(input.engine, day, INVENTORY_DAILY_BATCH, rows);
   for (const table of inventoryTables) await input.engine.clearPartitions(table, { dt: day }, { dt: day, batch: INVENTORY_DAILY_BATCH });
-  return summary(day, INVENTORY_DAILY_BATCH, input.source, rows, skipped);
+  return summary(day, INVENTORY_DAILY_BATCH, input.source, rows, skipped, factorsDeferred);
 }
 
-function summary(day: string, batch: string, source: InventorySource, rows: Collected, skipped: readonly SkippedPart[]): InventorySummary {
+/** How far back a collection looks for factors to carry over. */
+const CARRY_DAYS = 7;
+
+/** When each user's factors were last read, in the newest inventory of the week before `day`. */
+async function previousFactorReads(engine: QueryEngine, day: string): Promise<{ readonly dt: string | null; readonly readAt: ReadonlyMap<string, string> }> {
+  const q = boundSql('core/sql/previous-factor-reads.sql', { from_dt: SqlLiteral.date(addDays(day, -CARRY_DAYS)), to_dt: SqlLiteral.date(addDays(day, -1)) });
+  const rows = await engine.select(q.sql, q.params);
+  const readAt = new Map<string, string>();
+  for (const r of rows) if (typeof r.user_id === 'string' && typeof r.factors_read_at === 'string') readAt.set(r.user_id, isoTimestamp(r.factors_read_at));
+  return { dt: typeof rows[0]?.dt === 'string' ? rows[0].dt : null, readAt };
+}
+
+/** The factor rows of `userIds` in the inventory of `dt`, as rows to write again (bound in batches of ids). */
+async function carriedFactors(engine: QueryEngine, dt: string, userIds: readonly string[]): Promise<OktaFactorRow[]> {
+  const out: OktaFactorRow[] = [];
+  for (let i = 0; i < userIds.length; i += 500) {
+    const q = boundSqlWithList('core/sql/carried-factors.sql', 'user_ids', userIds.slice(i, i + 500), { dt: SqlLiteral.date(dt) });
+    for (const r of await engine.select(q.sql, q.params)) {
+      const row = Object.fromEntries(Object.keys(okta_factors.columns).map((c) => [c, r[c] ?? null])) as OktaFactorRow;
+      out.push({ ...row, created: stamp(r.created), last_updated: stamp(r.last_updated), last_verified: stamp(r.last_verified), collected_at: stamp(r.collected_at) });
+    }
+  }
+  return out;
+}
+
+const stamp = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? isoTimestamp(v) : null);
+
+function summary(
+  day: string,
+  batch: string,
+  source: InventorySource,
+  rows: Collected,
+  skipped: readonly SkippedPart[],
+  factorsDeferred?: InventorySummary['factorsDeferred'],
+): InventorySummary {
   return {
     day,
     batch,
@@ -176,6 +249,7 @@ function summary(day: string, batch: string, source: InventorySource, rows: Coll
     roles: rows.roles.length,
     skipped,
     apiCalls: source.calls?.(),
+    factorsDeferred,
   };
 }
 
