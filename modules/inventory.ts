@@ -9,7 +9,8 @@
  * What its role may do, and nothing else:
  * - GetSecretValue on the Okta API secret, and the key (OktaApiAccess.grantReadCredentials);
  * - run queries in the lake's workgroup, read and write its results prefix (LakeWorkgroup.grantQuery);
- * - read the schema and partitions of the four inventory tables, and create their partitions (Glue);
+ * - read the schema and partitions of the four inventory tables and their `*_current` views (the collection reads
+ *   the previous inventory through them), and create the tables' partitions (Glue);
  * - get, put, delete and list objects under the four inventory tables' prefixes (a new file, then the older files
  *   of the partition and the day's refresh batches deleted), with the lake key.
  */
@@ -17,6 +18,7 @@ import { Construct } from 'constructs';
 import { HANDLER_ENV, INVENTORY_ENV } from '../handlers/env.ts';
 import type { IdentityRules } from '../inventory/identity-kind.ts';
 import { inventoryTables } from '../schema/inventory.ts';
+import { lakeViews } from '../schema/views.ts';
 import type { LakeWorkgroup } from './athena.ts';
 import type { LakeCatalog } from './glue-catalog.ts';
 import type { LakeKey } from './kms.ts';
@@ -30,6 +32,14 @@ import type { OktaApiAccess } from './okta-api-access.ts';
 export const INVENTORY_PREFIXES: readonly string[] = inventoryTables.map((t) => t.location);
 /** The Glue names of the inventory tables. */
 export const INVENTORY_TABLE_NAMES: readonly string[] = inventoryTables.map((t) => t.name);
+/**
+ * The Glue names of the views over the inventory tables (`okta_users_current`, ...). The collection reads the newest
+ * inventory before the day through them (core/sql/previous-factor-reads.sql, carried-factors.sql); Athena needs
+ * glue:GetTable on a view it queries, and on the views that view reads.
+ */
+export const INVENTORY_VIEW_NAMES: readonly string[] = lakeViews
+  .filter((v) => inventoryTables.some((t) => t.name === v.source.name))
+  .map((v) => v.name);
 
 /**
  * Seconds the inventory may run: Lambda's most. A whole org is one call per user for factors and one per admin, paced
@@ -92,7 +102,7 @@ export class InventoryCollection extends Construct {
     });
     props.oktaApi.grantReadCredentials(fn);
     props.workgroup.grantQuery(fn);
-    props.catalog.grantRead(fn, INVENTORY_TABLE_NAMES);
+    props.catalog.grantRead(fn, [...INVENTORY_TABLE_NAMES, ...INVENTORY_VIEW_NAMES]);
     props.catalog.grantWritePartitions(fn, INVENTORY_TABLE_NAMES);
     props.bucket.grant(fn, 'read-write', INVENTORY_PREFIXES);
     this.function = fn;

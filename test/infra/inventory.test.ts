@@ -99,7 +99,9 @@ describe('the inventory function', () => {
 
     expect(resourcesFor(st, 'secretsmanager:GetSecretValue')).toEqual([ref(one(plan, 'aws_secretsmanager_secret'), 'arn')]);
     expect(resourcesFor(st, 'athena:StartQueryExecution')).toEqual([`arn:aws:athena:eu-west-1:${ACCOUNT}:workgroup/acme-lake`]);
-    expect(resourcesFor(st, 'glue:GetTable')).toEqual([...CATALOG, ...INVENTORY_TABLES.map(table)]);
+    // The views too: the collection reads the previous inventory through okta_users_current and okta_factors_current
+    // (which reads okta_users_current), and Athena refuses a view without glue:GetTable on it.
+    expect(resourcesFor(st, 'glue:GetTable')).toEqual([...CATALOG, ...[...INVENTORY_TABLES, ...INVENTORY_TABLES.map((t) => `${t}_current`)].map(table)]);
     expect(resourcesFor(st, 'glue:BatchCreatePartition')).toEqual([...CATALOG, ...INVENTORY_TABLES.map(table)]);
     expect(resourcesFor(st, 'glue:CreatePartition')).toEqual([...CATALOG, ...INVENTORY_TABLES.map(table)]);
     // Objects: the inventory prefixes and Athena's results, nothing of the events, findings or activity.
