@@ -1,5 +1,6 @@
 -- okta-shared-authenticator: one phone number or one active device bound to at least min_users distinct users.
--- Reads: okta_users_current, okta_factors_current and okta_devices_current of the day (dt = :day).
+-- Reads: okta_users_current, okta_factors_current and okta_devices_current of the day (dt = :day; in a refresh, the
+-- day before too, see :user_id below).
 -- Phones: factors with bound_kind 'phone' (SMS, voice; the number normalized to digits and hashed at collection,
 -- so '+1 617-555-0142' and '+16175550142' are one phone), ACTIVE or PENDING_ACTIVATION, of users whose factors
 -- were collected. Devices: okta_devices_current rows of an ACTIVE device, one per device and user.
@@ -10,19 +11,27 @@
 -- Okta device id. actors: the sorted logins sharing it.
 -- Evidence: the sorted ids of the users sharing it: someone joining or leaving is a new finding, the same set day
 -- after day is one.
--- :user_id (null, or one user id or login) restricts the check to the authenticators that user is one of.
+-- :user_id (null, or one user id or login) restricts the check to the authenticators that user is one of. The other
+-- users sharing one must still be seen: in a refresh (the near-time cascade) the day's nightly inventory is not
+-- collected yet (it is collected after the day ends), so each user's newest inventory of the day or the day before
+-- counts; the nightly run (:user_id null) reads the day only.
 -- False positives: team or help-desk phones, shared kiosks, one person's admin and regular accounts.
 with users as (
-  select user_id, login, status, factors_collected
-  from okta_users_current
-  where dt = :day
+  select user_id, login, status, factors_collected, dt
+  from (
+    select user_id, login, status, factors_collected, dt, row_number() over (partition by user_id order by dt desc) as newest
+    from okta_users_current
+    where dt = :day
+      or (cast(:user_id as varchar) is not null and dt = cast(cast(date(:day) - interval '1' day as date) as varchar))
+  )
+  where newest = 1
     and status not in ('SUSPENDED', 'DEPROVISIONED')
 ),
 phone_bindings as (
   select f.bound_hash as authenticator, f.bound_hint as hint, f.user_id, u.login, f.created, f.collected_at
   from okta_factors_current as f
-  join users as u on u.user_id = f.user_id
-  where f.dt = :day
+  join users as u on u.user_id = f.user_id and u.dt = f.dt
+  where (f.dt = :day or f.dt = cast(cast(date(:day) - interval '1' day as date) as varchar))
     and f.bound_kind = 'phone'
     and f.bound_hash is not null
     and f.status in ('ACTIVE', 'PENDING_ACTIVATION')
@@ -31,8 +40,8 @@ phone_bindings as (
 device_bindings as (
   select d.device_id as authenticator, d.display_name as hint, d.platform, d.user_id, u.login, d.created, d.collected_at
   from okta_devices_current as d
-  join users as u on u.user_id = d.user_id
-  where d.dt = :day
+  join users as u on u.user_id = d.user_id and u.dt = d.dt
+  where (d.dt = :day or d.dt = cast(cast(date(:day) - interval '1' day as date) as varchar))
     and d.status = 'ACTIVE'
     and d.device_id is not null
 ),
