@@ -13,7 +13,8 @@ with users as (
     and identity_kind <> 'service'
     and factors_collected
     and date_diff('day', cast(coalesce(activated, created) as date), date(:day)) >= :grace_days
-    and not contains(split(lower(:ignore_domains), ','), lower(split_part(login, '@', 2)))
+    -- empty: nothing ignored (split('', ',') is [''], which would leave out every login without a domain)
+    and (:ignore_domains = '' or not contains(split(lower(:ignore_domains), ','), lower(split_part(login, '@', 2))))
     and (:include_domains = '' or contains(split(lower(:include_domains), ','), lower(split_part(login, '@', 2))))
     and (
       cast(:user_id as varchar) is null
