@@ -224,9 +224,10 @@ const inventory = z.strictObject({
   identities: identities.prefault({}),
   /**
    * Minutes before `schedules.dailyAt` the inventory runs, so the nightly checks read it. It collects just after
-   * midnight UTC and files what it read under the day that just ended. @default 15
+   * midnight UTC and files what it read under the day that just ended. At least 16: the function may run its whole
+   * 15-minute timeout (a large org's factors), and must be done before the nightly run reads it. @default 20
    */
-  minutesBeforeDaily: intIn(5, 120).default(15),
+  minutesBeforeDaily: intIn(16, 120, 'must be a whole number from 16 to 120 (the inventory may run its whole 15-minute timeout before the nightly run reads it)').default(20),
 });
 
 const backend = z.strictObject({
@@ -269,7 +270,7 @@ export const configSchema = z
     // midnight it would be filed under the day before that.
     const dailyAt = String(c.schedules.dailyAt);
     const before = c.inventory.minutesBeforeDaily;
-    if (c.inventory.enabled && /^([01]\d|2[0-3]):[0-5]\d$/.test(dailyAt) && valid(before, 5, 120)) {
+    if (c.inventory.enabled && /^([01]\d|2[0-3]):[0-5]\d$/.test(dailyAt) && valid(before, 16, 120)) {
       const [dh, dm] = dailyAt.split(':').map(Number) as [number, number];
       if (dh * 60 + dm - before < 0) {
         ctx.addIssue({

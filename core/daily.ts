@@ -26,6 +26,9 @@ import { sqlTimestamp, thresholdLiterals, type SqlParam } from './sql-params.ts'
 import { jsonListOf, nullableTextOf, numberOf, textOf } from './result-values.ts';
 import { boundSql } from './sql-files.ts';
 
+/** Days back a posture finding counts as already failing (see runDailyChecks). @default 7 */
+export const POSTURE_MEMORY_DAYS = 7;
+
 /** The activity batch and findings run of the nightly snapshot. */
 export const DAILY_BATCH = 'daily';
 export const DAILY_RUN = 'daily';
@@ -122,9 +125,11 @@ export async function writeActivity(engine: QueryEngine, day: string, batch: str
  * Runs every enabled daily detection and posture check for `day`, for every user (`userId` null) or one, and
  * writes the findings partition `{dt: day, run}`.
  *
- * A posture finding is new only when it was not already failing the day before with the same evidence (its id
- * does not hash the day, see core/sql/finding-from-detection.sql): an identity that stays without MFA is notified
- * when it starts failing, not every night.
+ * A posture finding is new only when it did not already fail with the same evidence on one of the
+ * POSTURE_MEMORY_DAYS days before (its id does not hash the day, see core/sql/finding-from-detection.sql): an
+ * identity that stays without MFA is notified when it starts failing, not every night, and a night without an
+ * inventory (a failed collection) does not make every failure new again the night after. A failure that went away
+ * and came back within those days is not notified again.
  */
 export async function runDailyChecks(
   input: DailyChecksInput & { readonly day: string; readonly userId: string | null; readonly run: string },
@@ -139,7 +144,7 @@ export async function runDailyChecks(
   });
   const posture = new Set(detections.filter((d) => d.cadence === 'posture').map((d) => d.id));
   if (!result.newFindings.some((f) => posture.has(f.detection))) return result;
-  const before = boundSql('core/sql/posture-findings-of-day.sql', { dt: addDays(input.day, -1) });
+  const before = boundSql('core/sql/posture-findings-before.sql', { from_dt: addDays(input.day, -POSTURE_MEMORY_DAYS), to_dt: addDays(input.day, -1) });
   const failingBefore = new Set((await input.engine.select(before.sql, before.params)).map((r) => String(r.finding_id)));
   return { ...result, newFindings: result.newFindings.filter((f) => !posture.has(f.detection) || !failingBefore.has(f.finding_id)) };
 }

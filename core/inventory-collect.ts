@@ -147,6 +147,27 @@ export async function collectInventory(input: CollectInventoryInput): Promise<In
   const logins = new Map(users.map((u) => [u.id, typeof u.profile?.login === 'string' ? u.profile.login : null]));
   const owner = (userId: string) => ({ user_id: userId, login: logins.get(userId) ?? null });
 
+  // Devices and roles first (a few calls): the time limit, when there is one, is spent on the factors.
+  const devices: OktaDeviceRow[] = [];
+  await part(skipped, async () => {
+    for await (const d of input.source.devices()) {
+      devices.push(...deviceRows(d, ctx));
+      progress({ part: 'devices', done: devices.length, total: undefined });
+    }
+  });
+
+  const roles: OktaAdminRoleRow[] = [];
+  const rolesRead = await part(skipped, async () => {
+    const assignees: string[] = [];
+    for await (const id of input.source.roleAssignees()) assignees.push(id);
+    let done = 0;
+    await eachLimited([...new Set(assignees)], PER_USER_CONCURRENCY, async (id) => {
+      roles.push(...roleRows(owner(id), await input.source.rolesOf(id), ctx));
+      progress({ part: 'roles', done: ++done, total: assignees.length });
+    });
+    return true;
+  });
+
   // Factors: one call per user, the longest-unread first. A refusal (PartUnavailable) stops the part for everyone.
   const previous = await previousFactorReads(input.engine, day);
   const ordered = [...users].sort((a, b) => (previous.readAt.get(a.id) ?? '').localeCompare(previous.readAt.get(b.id) ?? ''));
@@ -173,26 +194,6 @@ export async function collectInventory(input: CollectInventoryInput): Promise<In
     factorsDeferred = { carried: carriable.length, unread: notReached.length - carriable.length, from: previous.dt };
   }
 
-  const devices: OktaDeviceRow[] = [];
-  await part(skipped, async () => {
-    for await (const d of input.source.devices()) {
-      devices.push(...deviceRows(d, ctx));
-      progress({ part: 'devices', done: devices.length, total: undefined });
-    }
-  });
-
-  const roles: OktaAdminRoleRow[] = [];
-  const rolesRead = await part(skipped, async () => {
-    const assignees: string[] = [];
-    for await (const id of input.source.roleAssignees()) assignees.push(id);
-    let done = 0;
-    await eachLimited([...new Set(assignees)], PER_USER_CONCURRENCY, async (id) => {
-      roles.push(...roleRows(owner(id), await input.source.rolesOf(id), ctx));
-      progress({ part: 'roles', done: ++done, total: assignees.length });
-    });
-    return true;
-  });
-
   const rolesCollected = rolesRead === true;
   const userRows = users.map((u) => {
     const readAt = factorsRead === true ? factorsReadAt.get(u.id) : undefined;
@@ -207,13 +208,22 @@ export async function collectInventory(input: CollectInventoryInput): Promise<In
 /** How far back a collection looks for factors to carry over. */
 const CARRY_DAYS = 7;
 
-/** When each user's factors were last read, in the newest inventory of the week before `day`. */
+/**
+ * When each user's factors were last read, in the newest inventory of the week before `day`. Two queries: the day
+ * first, then that day's rows with it as a literal, so Athena reads one day's partitions (a `max(dt)` subquery is no
+ * constant when Athena plans, and would have it list every partition of the table).
+ */
 async function previousFactorReads(engine: QueryEngine, day: string): Promise<{ readonly dt: string | null; readonly readAt: ReadonlyMap<string, string> }> {
-  const q = boundSql('core/sql/previous-factor-reads.sql', { from_dt: SqlLiteral.date(addDays(day, -CARRY_DAYS)), to_dt: SqlLiteral.date(addDays(day, -1)) });
-  const rows = await engine.select(q.sql, q.params);
+  const newest = boundSql('core/sql/newest-inventory-day.sql', { from_dt: SqlLiteral.date(addDays(day, -CARRY_DAYS)), to_dt: SqlLiteral.date(addDays(day, -1)) });
+  const [found] = await engine.select(newest.sql, newest.params);
+  const dt = typeof found?.dt === 'string' && found.dt !== '' ? found.dt : null;
   const readAt = new Map<string, string>();
-  for (const r of rows) if (typeof r.user_id === 'string' && typeof r.factors_read_at === 'string') readAt.set(r.user_id, isoTimestamp(r.factors_read_at));
-  return { dt: typeof rows[0]?.dt === 'string' ? rows[0].dt : null, readAt };
+  if (dt === null) return { dt, readAt };
+  const q = boundSql('core/sql/previous-factor-reads.sql', { dt: SqlLiteral.date(dt) });
+  for (const r of await engine.select(q.sql, q.params)) {
+    if (typeof r.user_id === 'string' && typeof r.factors_read_at === 'string') readAt.set(r.user_id, isoTimestamp(r.factors_read_at));
+  }
+  return { dt, readAt };
 }
 
 /** The factor rows of `userIds` in the inventory of `dt`, as rows to write again (bound in batches of ids). */

@@ -231,7 +231,7 @@ describe('config: the identity inventory', () => {
   it('is on by default, runs 15 minutes before the daily run, without deprovisioned users, with the default identity rules', () => {
     const { config } = resolveConfig({ file: file(MINIMAL), env: {} });
 
-    expect(config.inventory).toEqual({ enabled: true, includeDeprovisioned: false, identities: DEFAULT_IDENTITY_RULES, minutesBeforeDaily: 15 });
+    expect(config.inventory).toEqual({ enabled: true, includeDeprovisioned: false, identities: DEFAULT_IDENTITY_RULES, minutesBeforeDaily: 20 });
   });
 
   it('takes identity rules of its own, each list defaulting on its own', () => {
@@ -251,8 +251,8 @@ describe('config: the identity inventory', () => {
   });
 
   it.each([
-    [{ minutesBeforeDaily: 4 }, 'config field "inventory.minutesBeforeDaily": value 4 must be a whole number from 5 to 120'],
-    [{ minutesBeforeDaily: 121 }, 'config field "inventory.minutesBeforeDaily": value 121 must be a whole number from 5 to 120'],
+    [{ minutesBeforeDaily: 15 }, 'config field "inventory.minutesBeforeDaily": value 15 must be a whole number from 16 to 120 (the inventory may run its whole 15-minute timeout before the nightly run reads it)'],
+    [{ minutesBeforeDaily: 121 }, 'config field "inventory.minutesBeforeDaily": value 121 must be a whole number from 16 to 120 (the inventory may run its whole 15-minute timeout before the nightly run reads it)'],
     [{ enabled: 'yes' }, 'config field "inventory.enabled": value "yes" must be true or false'],
     [{ identities: { serviceLoginPatterns: ['svc-*', ''] } }, 'config field "inventory.identities.serviceLoginPatterns.1": value "" must be 1-100 characters without control characters'],
     [{ identities: { serviceLogins: ['a'.repeat(101)] } }, `config field "inventory.identities.serviceLogins.0": value "${'a'.repeat(101)}" must be 1-100 characters without control characters`],

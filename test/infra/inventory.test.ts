@@ -78,8 +78,8 @@ describe('the inventory function', () => {
     const schedule = one(plan, 'aws_scheduler_schedule', nameIs('acme-lake-inventory'));
     const target = schedule.attrs.target as Record<string, any>;
 
-    // dailyAt 00:45, 15 minutes (the default) before.
-    expect(schedule.attrs).toMatchObject({ schedule_expression: 'cron(30 0 * * ? *)', schedule_expression_timezone: 'UTC', state: 'ENABLED' });
+    // dailyAt 00:45, 20 minutes (the default) before.
+    expect(schedule.attrs).toMatchObject({ schedule_expression: 'cron(25 0 * * ? *)', schedule_expression_timezone: 'UTC', state: 'ENABLED' });
     expect(one(plan, 'aws_scheduler_schedule', nameIs('acme-lake-daily-snapshot')).attrs.schedule_expression).toBe('cron(45 0 * * ? *)');
     expect(target.arn).toBe(ref(fn(plan, 'inventory'), 'arn'));
     expect(JSON.parse(target.input)).toEqual({ scheduled_time: '<aws.scheduler.scheduled-time>' });

@@ -332,3 +332,21 @@ describe('a collection with a time limit (a large org in a Lambda)', () => {
     expect(notCollected).toEqual([{ n: unread }]);
   });
 });
+
+describe('posture notifications across a missed night', () => {
+  it('does not notify again a failure that was failing before a night without an inventory', async () => {
+    const lake = await lakeFor(['okta-no-mfa-configured']);
+    const dir = writeFolder(tempDir(), { users: [user(1, 'ACTIVE', { created: '2025-01-01T00:00:00.000Z' })], factors: { [uid(1)]: [] } });
+    const source = new FolderInventorySource(dir);
+
+    await lake.collectInventory(source, '2026-06-13');
+    const first = await lake.snapshotDay('2026-06-13');
+    await lake.snapshotDay('2026-06-14'); // the inventory of the 14th failed: no posture finding that night
+    await lake.collectInventory(source, '2026-06-15');
+    const third = await lake.snapshotDay('2026-06-15');
+
+    expect(first.newFindings).toHaveLength(1);
+    expect(third.findings.map((f) => f.finding_id)).toEqual(first.findings.map((f) => f.finding_id));
+    expect(third.newFindings).toEqual([]);
+  });
+});
