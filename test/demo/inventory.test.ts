@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDay } from '../../demo/day.ts';
-import { demoInventory, POSTURE_CHECKS, writeInventoryFolder, type DemoInventory } from '../../demo/inventory.ts';
+import { demoInventory, POSTURE_CHECKS, type DemoInventory } from '../../demo/inventory.ts';
+import { writeInventoryFolder } from '../../demo/inventory-folder.ts';
 import { buildOrg, type Org } from '../../demo/org.ts';
 import type { OktaFactor, OktaUser } from '../../okta-api/identity-objects.ts';
 
