@@ -57,8 +57,8 @@ describe('npm run synth', () => {
     expect(a.stdout).toMatch(/^ {2}aws_lambda_function +5$/m);
     expect(a.stdout).toContain('Okta events arrive from the partner event source aws.partner/okta.com/example/okta_log_lake');
     expect(a.stdout).toMatch(/^ {2}okta-lake-hourly-detections {2}cron\(20 \* \* \* \? \*\) {2}ENABLED$/m);
-    // The inventory, 15 minutes before the daily snapshot (00:30).
-    expect(a.stdout).toMatch(/^ {2}okta-lake-inventory {2}cron\(15 0 \* \* \? \*\) {2}ENABLED$/m);
+    // The inventory, 20 minutes before the daily snapshot (00:30).
+    expect(a.stdout).toMatch(/^ {2}okta-lake-inventory {2}cron\(10 0 \* \* \? \*\) {2}ENABLED$/m);
     expect(a.stdout).toMatch(/^ {2}okta-lake-findings {2}security@example\.com$/m);
   });
 
