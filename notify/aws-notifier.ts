@@ -135,18 +135,21 @@ export class AwsNotifier implements Notifier {
    * failure of either throws after, naming what failed.
    */
   async notifyCascade(notice: CascadeNotice, context: NotifyContext = {}): Promise<void> {
-    if (notice.newFindings.length === 0) return;
+    // A finding that escalated is told with what else fails for the user, even when those failures were notified
+    // before (last night's posture checks): that is the point of the story. Without a trigger or anything failing,
+    // and with nothing new, there is nothing to tell.
+    if (notice.newFindings.length === 0 && (notice.trigger === undefined || notice.findings.length === 0)) return;
     const command = new PublishCommand({
       TopicArn: this.options.topicArn,
       Subject: cascadeSubject(notice),
       Message: cascadeMessage(notice, (id) => this.options.runbookFor?.(id), identityOf(context.identities, notice.user.login)),
       MessageAttributes: {
         severity: { DataType: 'String', StringValue: cascadeSeverity(notice) },
-        detection: { DataType: 'String', StringValue: notice.trigger?.detection || notice.newFindings[0]!.detection },
+        detection: { DataType: 'String', StringValue: notice.trigger?.detection || (notice.newFindings[0] ?? notice.findings[0])!.detection },
         entity_type: { DataType: 'String', StringValue: 'user' },
       },
     });
-    const label = `cascade of ${notice.user.login} (${notice.newFindings.map((f) => f.finding_id).join(', ')})`;
+    const label = `cascade of ${notice.user.login} (${(notice.newFindings.length ? notice.newFindings : notice.findings).map((f) => f.finding_id).join(', ')})`;
     const published = await this.publish(command, label);
     const failures = [...(published ? [published] : []), ...(await this.putAll(notice.newFindings, context.identities))];
     this.log('cascade notified', { user: notice.user.login, findings: notice.findings.length, new: notice.newFindings.length, failed: failures.length });

@@ -5,8 +5,10 @@
  * user fails now (the new ones marked, with their runbooks), then what was re-read from Okta. The same story the CLI
  * tells with core/cascade.ts; here the trigger comes from the finding event's detail, not from the lake.
  *
- * Sent only when the refresh found something new (a re-escalation of the same user in a day that finds nothing new
- * sends nothing); the ledger still records the new findings once the message went out.
+ * Sent whenever a finding escalated and the user fails any check, new or already notified (the analyst reads the
+ * finding with everything else wrong with the identity), and when a refresh asked for directly found something new;
+ * the ledger still records the new findings once the message went out. A re-delivered escalation (an SQS retry after
+ * a failure) tells the story again: at least once.
  */
 import type { Finding } from '../core/findings.ts';
 import { identityLine, type IdentityContext } from '../core/identity-context.ts';

@@ -475,13 +475,31 @@ describe('the cascade: one message about the identity', () => {
     expect(lake.notifiedIds().sort()).toEqual(['dormant-alice', 'nc-alice']);
   });
 
-  it('sends nothing, and records nothing, when the refresh finds nothing new', async () => {
-    const { aws, runtime } = await twoFailing();
+  it('tells a new trigger with the checks the user already failed, and puts nothing new on the bus', async () => {
+    const { aws, runtime, lake } = await twoFailing();
     await refreshInvocation(runtime, trigger, NOW);
     aws.snsMock.resetHistory();
     aws.eventsMock.resetHistory();
 
     const again = await refreshInvocation(runtime, trigger, NOW);
+
+    expect(again).toMatchObject({ refreshed: true, findings: 2, notified: [] });
+    const publishes = aws.snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
+    expect(publishes).toHaveLength(1);
+    expect(publishes[0]!.Subject).toBe('[HIGH] alice@example.com: 2 failing checks (0 new) after Brute force against one user');
+    expect(publishes[0]!.Message).toContain('Failing checks now: 2 (0 new)');
+    expect(publishes[0]!.Message).not.toContain('[NEW]');
+    expect(aws.eventsMock.commandCalls(PutEventsCommand)).toEqual([]);
+    expect(lake.notifiedIds().sort()).toEqual(['dormant-alice', 'nc-alice']);
+  });
+
+  it('sends nothing when a refresh asked for directly finds nothing new', async () => {
+    const { aws, runtime } = await twoFailing();
+    await refreshInvocation(runtime, { user: 'alice@example.com' }, NOW);
+    aws.snsMock.resetHistory();
+    aws.eventsMock.resetHistory();
+
+    const again = await refreshInvocation(runtime, { user: 'alice@example.com' }, NOW);
 
     expect(again).toMatchObject({ refreshed: true, findings: 2, notified: [] });
     expect(aws.snsMock.commandCalls(PublishCommand)).toEqual([]);
