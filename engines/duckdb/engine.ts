@@ -65,7 +65,7 @@ export class DuckDbEngine implements QueryEngine {
    * every query binds from the first run on.
    */
   async refreshViews(): Promise<void> {
-    for (const table of lakeTables) await this.connection.run(this.viewSql(table));
+    for (const table of lakeTables) await this.connection.run(await this.viewSql(table));
     for (const view of lakeViews) await this.connection.run(`create or replace view ${quoteIdent(view.name)} as ${trinoToDuckDb(view.sql)}`);
   }
 
@@ -98,15 +98,23 @@ export class DuckDbEngine implements QueryEngine {
 
   private eventsScope: { readonly fromDt: string; readonly toDt: string } | undefined;
 
-  private viewSql(table: TableDef): string {
+  /** Per table: the file list last looked at, and the declared columns none of those files has. */
+  private readonly missingColumns = new Map<string, { readonly files: string; readonly missing: readonly string[] }>();
+
+  private async viewSql(table: TableDef): Promise<string> {
     const dir = join(this.root, table.location);
     const scope = table.name === okta_events.name ? this.eventsScope : undefined;
     const files = existsSync(dir) ? parquetFiles(dir, table.partitionKeys.length, scope && ((dt) => dt >= scope.fromDt && dt <= scope.toDt)) : [];
     const partitionTypes = `{${table.partitionKeys.map((k) => `${quoteLiteral(k)}: 'VARCHAR'`).join(', ')}}`;
     if (files.length > 0) {
-      // union_by_name: files written before a column was added to the schema still read, with nulls.
-      return `create or replace view ${quoteIdent(table.name)} as select * from read_parquet([${files.map(quoteLiteral).join(', ')}],
+      // union_by_name: files written before a column was added to the schema still read, with nulls, as long as one
+      // file has the column. When none has it (a lake written entirely before the column existed), the column is
+      // added as a typed null, so queries written for today's schema bind on yesterday's files.
+      const read = `read_parquet([${files.map(quoteLiteral).join(', ')}],
         hive_partitioning = true, hive_types = ${partitionTypes}, hive_types_autocast = false, union_by_name = true)`;
+      const missing = await this.columnsMissingFrom(table, files, read);
+      const added = missing.map((n) => `, cast(null as ${duckdbType(table.columns[n]!)}) as ${quoteIdent(n)}`).join('');
+      return `create or replace view ${quoteIdent(table.name)} as select *${added} from ${read}`;
     }
     const columns = [
       ...Object.entries(table.columns).map(([n, t]) => `cast(null as ${duckdbType(t)}) as ${quoteIdent(n)}`),
@@ -115,6 +123,18 @@ export class DuckDbEngine implements QueryEngine {
     return `create or replace view ${quoteIdent(table.name)} as select ${columns.join(', ')} where false`;
   }
 
+
+  /** The table's declared columns that none of `files` holds; looked at again only when the file list changes. */
+  private async columnsMissingFrom(table: TableDef, files: readonly string[], read: string): Promise<readonly string[]> {
+    const key = files.join('\n');
+    const known = this.missingColumns.get(table.name);
+    if (known?.files === key) return known.missing;
+    const described = await this.connection.runAndReadAll(`describe select * from ${read}`);
+    const present = new Set(described.getRowObjectsJson().map((r) => String(r.column_name)));
+    const missing = Object.keys(table.columns).filter((n) => !present.has(n));
+    this.missingColumns.set(table.name, { files: key, missing });
+    return missing;
+  }
 
   async select(sql: string, params: readonly SqlParam[]): Promise<ResultRow[]> {
     await this.refreshViews();

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { trinoParseError } from '../../engines/duckdb/dialect.ts';
 import type { DuckDbEngine } from '../../engines/duckdb/engine.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
-import { okta_events } from '../../schema/index.ts';
+import { okta_events, okta_users } from '../../schema/index.ts';
 import { lakeViews, okta_events_unique } from '../../schema/views.ts';
 
 let lake: LocalLake | undefined;
@@ -94,5 +94,23 @@ describe('okta_events_unique', () => {
     expect(lakeViews).toContain(okta_events_unique);
     expect(trinoParseError(`create or replace view ${okta_events_unique.name} as\n${okta_events_unique.sql}`)).toBeUndefined();
     expect(okta_events_unique.sql).toContain('row_number() over (partition by dt, lower(uuid) order by hour, published)');
+  });
+});
+
+describe('a lake written before a column existed', () => {
+  it('reads the column as null, even when no file of the table has it yet', async () => {
+    lake = await LocalLake.temporary({ catalog: [] });
+    const engine = lake.engine;
+    // An okta_users partition as a build without factors_read_at wrote it.
+    const dir = engine.partitionDir(okta_users, { dt: '2026-06-15', batch: 'daily' });
+    mkdirSync(dir, { recursive: true });
+    await engine.run(
+      `copy (select '00u1' as user_id, 'jane@example.com' as login, true as factors_collected, timestamp '2026-06-15 00:10:00' as collected_at)
+       to '${join(dir, 'part-00000.parquet')}' (format parquet)`,
+    );
+
+    const rows = await engine.select(`select user_id, factors_read_at, identity_kind from okta_users_current where dt = ?`, ['2026-06-15']);
+
+    expect(rows).toEqual([{ user_id: '00u1', factors_read_at: null, identity_kind: null }]);
   });
 });
