@@ -137,13 +137,16 @@ export async function collectInventory(input: CollectInventoryInput): Promise<In
   const skipped: SkippedPart[] = [];
   const progress = input.onProgress ?? (() => {});
 
-  const users: OktaUser[] = [];
+  // By id, the last listing winning: a user whose status changed between the plain listing and the DEPROVISIONED
+  // search is in both, and the later record is the newer.
+  const byId = new Map<string, OktaUser>();
   try {
-    for await (const u of input.source.users()) users.push(u);
+    for await (const u of input.source.users()) byId.set(u.id, u);
   } catch (e) {
     if (e instanceof PartUnavailable) throw new Error(`cannot collect the inventory from ${input.source.description}: ${e.message}`);
     throw e;
   }
+  const users = [...byId.values()];
   const logins = new Map(users.map((u) => [u.id, typeof u.profile?.login === 'string' ? u.profile.login : null]));
   const owner = (userId: string) => ({ user_id: userId, login: logins.get(userId) ?? null });
 

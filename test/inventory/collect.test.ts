@@ -140,6 +140,20 @@ describe('collecting from a folder of saved responses', () => {
     ]);
   });
 
+  it('keeps one row per user when a user is listed twice, the later listing winning', async () => {
+    const dir = writeFolder(tempDir(), { users: [user(1, 'ACTIVE'), user(2, 'ACTIVE'), user(1, 'DEPROVISIONED')], factors: { [uid(1)]: [], [uid(2)]: [] } });
+    const lake = await lakeFor();
+
+    const summary = await lake.collectInventory(new FolderInventorySource(dir), DAY);
+
+    expect(summary.users).toBe(2);
+    const rows = await lake.engine.select(`select user_id, status from okta_users_current where dt = ? order by user_id`, [DAY]);
+    expect(rows).toEqual([
+      { user_id: uid(1), status: 'DEPROVISIONED' },
+      { user_id: uid(2), status: 'ACTIVE' },
+    ]);
+  });
+
   it('names the file at fault: no users.json, broken JSON, a missing factors file, a non-array', async () => {
     expect(() => new FolderInventorySource(join(tempDir(), 'nope'))).toThrow(/does not exist/);
     expect(() => new FolderInventorySource(tempDir())).toThrow(/has no users\.json/);
