@@ -28,6 +28,9 @@ import { PartUnavailable, type InventoryPart, type InventorySource } from '../in
 /** The batch of the whole org's collection of a day; a refresh of one user writes `refresh-<hash>`. */
 export const INVENTORY_DAILY_BATCH = 'daily';
 
+/** Refused factor calls, none answered, after which the factors part counts as refused (a missing scope). */
+const REFUSALS_BEFORE_GIVING_UP = 20;
+
 /** Per-user calls (factors, roles) in flight at once; the client's transport bounds concurrency again (4). */
 const PER_USER_CONCURRENCY = 8;
 
@@ -171,24 +174,40 @@ export async function collectInventory(input: CollectInventoryInput): Promise<In
     return true;
   });
 
-  // Factors: one call per user, the longest-unread first. A refusal (PartUnavailable) stops the part for everyone.
+  // Factors: one call per user, the longest-unread first. Okta may refuse some users and not others (an admin role
+  // scoped to some groups): those users' factors count as not read; refusals with no success at all (a missing scope)
+  // stop the part after a few calls instead of being asked 10,000 times.
   const previous = await previousFactorReads(input.engine, day);
   const ordered = [...users].sort((a, b) => (previous.readAt.get(a.id) ?? '').localeCompare(previous.readAt.get(b.id) ?? ''));
   const factors: OktaFactorRow[] = [];
   const factorsReadAt = new Map<string, string>();
+  const refused = new Map<string, string>();
   let factorsDone = 0;
   const outOfTime = () => input.factorsUntil !== undefined && input.now().getTime() >= input.factorsUntil.getTime();
   const factorsRead = await part(skipped, () =>
     eachLimited(ordered, PER_USER_CONCURRENCY, async (u) => {
       if (outOfTime()) return;
-      factors.push(...factorRows(owner(u.id), await input.source.factorsOf(u.id), ctx));
-      factorsReadAt.set(u.id, ctx.collectedAt);
+      try {
+        factors.push(...factorRows(owner(u.id), await input.source.factorsOf(u.id), ctx));
+        factorsReadAt.set(u.id, ctx.collectedAt);
+      } catch (e) {
+        if (!(e instanceof PartUnavailable)) throw e;
+        refused.set(u.id, e.reason);
+        if (factorsReadAt.size === 0 && refused.size >= REFUSALS_BEFORE_GIVING_UP) throw e;
+      }
       progress({ part: 'factors', done: ++factorsDone, total: users.length });
-    }).then(() => true),
+    }).then(() => {
+      // Every user refused: the part is not there, whatever the count.
+      if (factorsReadAt.size === 0 && refused.size > 0) throw new PartUnavailable('factors', refused.values().next().value!);
+      return true;
+    }),
   );
+  if (factorsRead && refused.size > 0) {
+    skipped.push({ part: 'factors', reason: `Okta refused the factors of ${refused.size} of ${users.length} users (their factors count as not read): ${refused.values().next().value}` });
+  }
   let factorsDeferred: InventorySummary['factorsDeferred'];
-  if (factorsRead && factorsReadAt.size < users.length) {
-    const notReached = users.filter((u) => !factorsReadAt.has(u.id));
+  if (factorsRead && factorsReadAt.size + refused.size < users.length) {
+    const notReached = users.filter((u) => !factorsReadAt.has(u.id) && !refused.has(u.id));
     const carriable = notReached.filter((u) => previous.readAt.has(u.id)).map((u) => u.id);
     if (previous.dt !== null && carriable.length > 0) {
       factors.push(...(await carriedFactors(input.engine, previous.dt, carriable)));

@@ -270,6 +270,24 @@ describe('collecting from the Okta API (stand-in)', () => {
     expect(all.users).toBe(3);
   });
 
+  it('counts the factors of a user Okta refuses as not read, and still reads everyone else', async () => {
+    standIn = await startOktaStandIn({ identities: org() });
+    // An admin role scoped to some groups: Okta answers 403 for the users outside them.
+    standIn.inject({ on: { path: `/api/v1/users/${uid(2)}/factors` }, action: { kind: 'missing-scope', scope: 'okta.users.read' }, times: 10 });
+    const lake = await lakeFor(['okta-no-mfa-configured']);
+    const client = new OktaClient({ orgUrl: standIn.url, credentials: apiTokenCredentials(STAND_IN_API_TOKEN) });
+
+    const summary = await lake.collectInventory(new ApiInventorySource(client), DAY);
+
+    expect(summary).toMatchObject({ users: 2, factors: 1 });
+    expect(summary.skipped).toEqual([{ part: 'factors', reason: expect.stringMatching(/^Okta refused the factors of 1 of 2 users \(their factors count as not read\): Okta refused GET \/api\/v1\/users\/00u0+2\/factors \(403/) }]);
+    const rows = await lake.engine.select(`select login, factors_collected from okta_users_current where dt = ? order by login`, [DAY]);
+    expect(rows).toEqual([
+      { login: 'svc-sync@example.com', factors_collected: false },
+      { login: 'user1@example.com', factors_collected: true },
+    ]);
+  });
+
   it('skips a part the service app may not read, names the scope, and still writes the rest', async () => {
     const keys = rsaKeyPair();
     const scopes = ['okta.users.read', 'okta.roles.read'];
