@@ -9,6 +9,7 @@
  *   (d) a 90-day backfill of 200,000 events from the stand-in Okta (a real HTTP server on 127.0.0.1, 20 requests a
  *       second, a 429 and a 500 on the way): events/s, and a check that every event landed exactly once
  *   (e) each Lambda bundle: its size, and its module load time in a fresh Node process (the cold start's init)
+ *   (g) the CLI's answer time in a fresh process: `detections list` and `detect --events` on 15 events (bench/cli-start.ts)
  *   (f) the identity inventory of a 10,000-user org from the stand-in Okta: duration, API calls per 1,000 users,
  *       rate-limit violations (target 0) and every user, factor and device written once (bench/inventory.ts)
  *
@@ -32,6 +33,7 @@ import { HANDLER_ENTRIES } from '../modules/stack.ts';
 import { apiTokenCredentials, OktaClient } from '../okta-api/index.ts';
 import { generatedEvents, STAND_IN_API_TOKEN, startOktaStandIn } from '../test/support/okta-stand-in/index.ts';
 import { inventoryBench } from './inventory.ts';
+import { cliStartBench } from './cli-start.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const WORK = resolve(here, '.work');
@@ -217,6 +219,13 @@ async function main(): Promise<void> {
   log('');
 
   bundleBench();
+
+  log('(g) the okta-lake command in a fresh process (median of 5, after a warm-up run)');
+  for (const c of cliStartBench(WORK)) {
+    log(`    ${c.command.padEnd(40)} ${fmt(c.seconds, 2)} s  (runs ${c.runs.map((x) => fmt(x, 2)).join(', ')})`);
+    verdicts.push({ name: `(g) ${c.command}, seconds`, ratio: c.seconds, target: `<= ${c.target}`, pass: c.seconds <= c.target, detail: 'issue 10' });
+  }
+  log('');
 
   log('Results');
   for (const v of verdicts) log(`  ${v.pass ? 'PASS' : 'MISS'}  ${v.name.padEnd(48)} ${fmt(v.ratio, 3).padStart(7)}  (target ${v.target}; ${v.detail})`);

@@ -1,22 +1,15 @@
 /**
  * `okta-lake`: the lake on a laptop. Wires the commands (commander) and turns errors into one clear line
  * and an exit code: 2 for a usage or input error, 1 for anything else.
+ *
+ * Each command's module is imported when the command runs, not before: `detections list` should not pay for loading
+ * DuckDB and the SQL translator, which only the commands that query the lake use.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { CatalogError } from '../core/catalog.ts';
 import { UsageError } from './usage-error.ts';
 import { endQuietlyOnClosedPipe } from './closed-pipe.ts';
 import { processIo, type Io } from './output.ts';
-import { ingestCommand } from './commands/ingest.ts';
-import { replayCommand } from './commands/replay.ts';
-import { backfillCommand } from './commands/backfill.ts';
-import { detectCommand } from './commands/detect.ts';
-import { queryCommand } from './commands/query.ts';
-import { detectionsDocCommand, detectionsListCommand, detectionsShowCommand } from './commands/detections.ts';
-import { demoCommand } from './commands/demo.ts';
-import { snapshotCommand, refreshUserCommand } from './commands/daily.ts';
-import { inventoryCommand } from './commands/inventory.ts';
-import { user360Command } from './commands/user-360.ts';
 
 export function buildProgram(io: Io): Command {
   const program = new Command('okta-lake')
@@ -35,7 +28,7 @@ export function buildProgram(io: Io): Command {
     .argument('<file>', 'the file, or - for stdin')
     .addOption(lake())
     .addOption(json())
-    .action((file: string, opts) => ingestCommand(io, { file, ...opts }));
+    .action(async (file: string, opts) => (await import('./commands/ingest.ts')).ingestCommand(io, { file, ...opts }));
 
   program
     .command('replay')
@@ -43,7 +36,7 @@ export function buildProgram(io: Io): Command {
     .argument('<source>', 'a downloaded folder (read recursively, .gz or plain), or s3://bucket/prefix (your AWS credentials)')
     .addOption(lake())
     .addOption(json())
-    .action((source: string, opts) => replayCommand(io, { source, ...opts }));
+    .action(async (source: string, opts) => (await import('./commands/replay.ts')).replayCommand(io, { source, ...opts }));
 
   program
     .command('backfill')
@@ -58,7 +51,7 @@ export function buildProgram(io: Io): Command {
     .addOption(new Option('--batch <events>', 'events written (and checkpointed) at a time').default('50000'))
     .addOption(config())
     .addOption(json())
-    .action((opts) => backfillCommand(io, opts));
+    .action(async (opts) => (await import('./commands/backfill.ts')).backfillCommand(io, opts));
 
   program
     .command('detect')
@@ -70,7 +63,7 @@ export function buildProgram(io: Io): Command {
     .addOption(new Option('--events <file>', 'ingest this NDJSON file into a temporary lake and run every hour it covers'))
     .addOption(config())
     .addOption(json())
-    .action((opts) => detectCommand(io, opts));
+    .action(async (opts) => (await import('./commands/detect.ts')).detectCommand(io, opts));
 
   program
     .command('inventory')
@@ -82,7 +75,7 @@ export function buildProgram(io: Io): Command {
     .addOption(new Option('--include-deprovisioned', 'with --org: also list DEPROVISIONED users (one more listing)'))
     .addOption(config())
     .addOption(json())
-    .action((opts) => inventoryCommand(io, opts));
+    .action(async (opts) => (await import('./commands/inventory.ts')).inventoryCommand(io, opts));
 
   program
     .command('snapshot')
@@ -91,7 +84,7 @@ export function buildProgram(io: Io): Command {
     .requiredOption('--day <YYYY-MM-DD>', 'the day (UTC)')
     .addOption(config())
     .addOption(json())
-    .action((opts) => snapshotCommand(io, opts));
+    .action(async (opts) => (await import('./commands/daily.ts')).snapshotCommand(io, opts));
 
   program
     .command('refresh-user')
@@ -102,7 +95,7 @@ export function buildProgram(io: Io): Command {
     .addOption(new Option('--org <url>', "fetch the user's newest events from this Okta org first, e.g. https://acme.okta.com (credentials as for backfill)"))
     .addOption(config())
     .addOption(json())
-    .action((opts) => refreshUserCommand(io, opts));
+    .action(async (opts) => (await import('./commands/daily.ts')).refreshUserCommand(io, opts));
 
   program
     .command('user-360')
@@ -112,7 +105,7 @@ export function buildProgram(io: Io): Command {
     .addOption(new Option('--day <YYYY-MM-DD>', 'the day (default: today, UTC): its inventory and posture checks, and the 30 days up to it'))
     .addOption(config())
     .addOption(json())
-    .action((opts) => user360Command(io, opts));
+    .action(async (opts) => (await import('./commands/user-360.ts')).user360Command(io, opts));
 
   program
     .command('query')
@@ -126,14 +119,14 @@ export function buildProgram(io: Io): Command {
     .addOption(new Option('--file <path>', 'read the SQL from a file, e.g. investigations/user-timeline.sql'))
     .addOption(new Option('--param <name=value...>', 'a :name parameter of the query (repeatable)'))
     .addOption(json())
-    .action((sql: string | undefined, opts) => queryCommand(io, { sql, ...opts }));
+    .action(async (sql: string | undefined, opts) => (await import('./commands/query.ts')).queryCommand(io, { sql, ...opts }));
 
   const detections = program.command('detections').description('the detection catalog');
   detections
     .command('list', { isDefault: true })
     .description('list every detection')
     .addOption(json())
-    .action((opts) => detectionsListCommand(io, opts));
+    .action(async (opts) => (await import('./commands/detections.ts')).detectionsListCommand(io, opts));
   detections
     .command('show')
     .description("a detection's metadata and SQL")
@@ -142,12 +135,12 @@ export function buildProgram(io: Io): Command {
     .addOption(new Option('--hour <YYYY-MM-DDTHH>', 'with --athena, for an hourly detection: the hour (default: the last full hour, UTC)'))
     .addOption(new Option('--day <YYYY-MM-DD>', 'with --athena, for a daily detection: the day (default: yesterday, UTC)'))
     .addOption(json())
-    .action((id: string, opts) => detectionsShowCommand(io, { id, ...opts }));
+    .action(async (id: string, opts) => (await import('./commands/detections.ts')).detectionsShowCommand(io, { id, ...opts }));
   detections
     .command('doc')
     .description('the catalog as Markdown (docs/detections.md)')
     .addOption(new Option('--write <file>', 'write it to this file instead of stdout'))
-    .action((opts) => detectionsDocCommand(io, opts));
+    .action(async (opts) => (await import('./commands/detections.ts')).detectionsDocCommand(io, opts));
 
   program
     .command('demo')
@@ -155,7 +148,7 @@ export function buildProgram(io: Io): Command {
     .addOption(new Option('--lake <dir>', 'lake folder (cleared first)').default('.okta-lake/demo'))
     .addOption(new Option('--seed <n>', 'random seed').default('7'))
     .addOption(json())
-    .action((opts) => demoCommand(io, opts));
+    .action(async (opts) => (await import('./commands/demo.ts')).demoCommand(io, opts));
 
   return program;
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDetection } from '../core/catalog.ts';
 import { bindNamedParams, compileNamedParams, type SqlValue } from '../core/sql-params.ts';
 import type { ResultRow } from '../engines/query-engine.ts';
-import { trinoParseError } from '../engines/duckdb/dialect.ts';
+import { trinoParseError } from '../engines/duckdb/trino-parse.ts';
 import { LocalLake } from '../lake/local-lake.ts';
 import { placeholdersOutsideWhere } from './support/athena-rules.ts';
 

@@ -18,6 +18,7 @@ import { encodeParquetRows } from '../parquet-rows.ts';
 import { trinoToDuckDb } from './dialect.ts';
 import { toJsonRows, type JsonRow } from './json-rows.ts';
 
+// Beside this module: in the repository, and in the CLI build (bin/build-cli.mjs copies it next to the bundle).
 const COMPAT_SQL = readFileSync(new URL('./trino-compat.sql', import.meta.url), 'utf8');
 
 export interface DuckDbEngineOptions {
@@ -66,7 +67,7 @@ export class DuckDbEngine implements QueryEngine {
    */
   async refreshViews(): Promise<void> {
     for (const table of lakeTables) await this.connection.run(await this.viewSql(table));
-    for (const view of lakeViews) await this.connection.run(`create or replace view ${quoteIdent(view.name)} as ${trinoToDuckDb(view.sql)}`);
+    for (const view of lakeViews) await this.connection.run(`create or replace view ${quoteIdent(view.name)} as ${await trinoToDuckDb(view.sql)}`);
   }
 
   /**
@@ -138,14 +139,14 @@ export class DuckDbEngine implements QueryEngine {
 
   async select(sql: string, params: readonly SqlParam[]): Promise<ResultRow[]> {
     await this.refreshViews();
-    const result = await this.run(trinoToDuckDb(sql), params);
+    const result = await this.run(await trinoToDuckDb(sql), params);
     return toRows(result);
   }
 
   /** Like `select`, with arrays, structs and maps as nested JSON values instead of JSON text (for people, not the core). */
   async selectJson(sql: string, params: readonly SqlParam[]): Promise<JsonRow[]> {
     await this.refreshViews();
-    return toJsonRows(await this.run(trinoToDuckDb(sql), params));
+    return toJsonRows(await this.run(await trinoToDuckDb(sql), params));
   }
 
   /** All the selects in one statement: DuckDB has no query length limit, and one pass is one scan. */
@@ -157,7 +158,8 @@ export class DuckDbEngine implements QueryEngine {
       .join(', ');
     const empty = `select ${Object.entries(table.columns).map(([n, t]) => `cast(null as ${duckdbType(t)}) as ${quoteIdent(n)}`).join(', ')} where false`;
     // Each select translated on its own (its text repeats from run to run; the translation is cached by text).
-    const union = selects.length > 0 ? selects.map((q) => `(${trinoToDuckDb(asSubquery(q.sql))})`).join('\nunion all\n') : empty;
+    const translated = await Promise.all(selects.map((q) => trinoToDuckDb(asSubquery(q.sql))));
+    const union = selects.length > 0 ? translated.map((t) => `(${t})`).join('\nunion all\n') : empty;
     await this.run(`create temp table ${staging} as select ${casts} from (${union})`, selects.flatMap((q) => q.params));
     try {
       await this.swapPartition(table, partition, async (file) => {

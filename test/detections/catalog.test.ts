@@ -10,7 +10,7 @@ import { loadCatalog, resolveThresholds } from '../../core/catalog.ts';
 import { findingsQuery } from '../../core/detection-run.ts';
 import { scanParams } from '../../core/hourly.ts';
 import { compileNamedParams } from '../../core/sql-params.ts';
-import { trinoParseError } from '../../engines/duckdb/dialect.ts';
+import { trinoParseError } from '../../engines/duckdb/trino-parse.ts';
 import { detectOnEvents } from '../support/local.ts';
 import { expectedEntities, postureOnFolder } from '../support/posture.ts';
 

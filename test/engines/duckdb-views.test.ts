@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { trinoParseError } from '../../engines/duckdb/dialect.ts';
+import { trinoParseError } from '../../engines/duckdb/trino-parse.ts';
 import type { DuckDbEngine } from '../../engines/duckdb/engine.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
 import { okta_events, okta_users } from '../../schema/index.ts';

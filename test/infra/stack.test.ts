@@ -11,7 +11,7 @@ import type { Plan } from '../../modules/policy/plan.ts';
 import { HANDLER_ENTRIES } from '../../modules/stack.ts';
 import { alarmMetricOf } from '../../modules/alarm-metrics.ts';
 import { lakeViews, okta_events_unique } from '../../schema/views.ts';
-import { trinoParseError } from '../../engines/duckdb/dialect.ts';
+import { trinoParseError } from '../../engines/duckdb/trino-parse.ts';
 import { activity, findings, lakeTables, okta_events } from '../../schema/index.ts';
 import { hiveType } from '../../schema/types.ts';
 import { all, nameIs, one, parsed, ref, synthStack, TEST_CONFIG, type Found, type Synthesized } from './helpers.ts';
