@@ -13,7 +13,7 @@ import { LocalLake } from '../../lake/local-lake.ts';
 import { okta_events } from '../../schema/index.ts';
 import { corpusPath } from '../support/corpus.ts';
 import { countPlaceholders } from '../../engines/athena/execution-parameters.ts';
-import { trinoParseError } from '../../engines/duckdb/dialect.ts';
+import { trinoParseError } from '../../engines/duckdb/trino-parse.ts';
 
 interface Captured extends Io {
   readonly stdout: string[];
