@@ -10,14 +10,13 @@
  * the nightly snapshot of the day deletes the refresh batches, so a user has one current row per day. The
  * findings keep the ids of the daily run (detection, user, day), so the nightly run does not notify them again.
  */
-import { createHash } from 'node:crypto';
 import { addDays, dayOf, parseDay } from '../schema/layout.ts';
 import { readActivity, runDailyChecks, writeActivity, type UserActivity } from './daily.ts';
 import type { RunContext } from './detection-run.ts';
 import type { Finding } from './findings.ts';
 import { boundSql } from './sql-files.ts';
 import { fetchUserEvents, oktaUserId, USER_ID, type FetchedUserEvents, type OktaFetch } from './user-events-fetch.ts';
-import { collectUserInventory, type InventorySummary } from './inventory-collect.ts';
+import { collectUserInventory, inventoryRefreshBatch, type InventorySummary } from './inventory-collect.ts';
 import type { IdentityRules } from '../inventory/identity-kind.ts';
 import type { InventorySource } from '../inventory/source.ts';
 
@@ -44,8 +43,11 @@ export function parseUserRef(value: string): { readonly kind: 'id' | 'login'; re
   );
 }
 
-/** `refresh-` and the first 16 hex digits of sha256(user id): the activity batch and findings run of a refresh. */
-export const refreshRunName = (userId: string): string => `refresh-${createHash('sha256').update(userId, 'utf8').digest('hex').slice(0, 16)}`;
+/**
+ * `refresh-` and the first 16 hex digits of sha256(user id): the activity batch and findings run of a refresh, the
+ * same name as the batch its inventory refresh writes.
+ */
+export const refreshRunName: (userId: string) => string = inventoryRefreshBatch;
 
 export interface RefreshUserInput extends RunContext {
   /** An Okta user id (`00u...`) or a login. */

@@ -97,7 +97,7 @@ export function parquetSchema(table: TableDef): SchemaElement[] {
 }
 
 /** `YYYY-MM-DD HH:MM:SS[.fff]`, UTC: how the engines return timestamps (and Athena and DuckDB print them). */
-const SQL_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
+const SQL_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,9})?$/;
 
 /**
  * Epoch milliseconds of a timestamp value, or undefined when it is not one: a valid `Date`, ISO-8601 text with a zone
@@ -110,17 +110,9 @@ export function timestampMillis(value: unknown): number | undefined {
     return Number.isNaN(t) ? undefined : t;
   }
   if (typeof value !== 'string') return undefined;
-  const m = SQL_TIMESTAMP.exec(value);
-  if (m) {
-    const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-    const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
-    const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-    const back = new Date(t);
-    if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;
-    return t;
-  }
-  // Strict calendar check; Date.parse (V8) keeps the first three fraction digits and drops the rest.
-  return parseIsoInstant(value)?.getTime();
+  // The SQL form is the ISO form with a space for the `T` and no zone (UTC). parseIsoInstant checks the calendar
+  // fields strictly; Date.parse (V8) keeps the first three fraction digits and drops the rest.
+  return parseIsoInstant(SQL_TIMESTAMP.test(value) ? `${value.replace(' ', 'T')}Z` : value)?.getTime();
 }
 
 /** A value as an error message shows it: JSON-like, cut at 80 characters. */

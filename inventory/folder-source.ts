@@ -62,6 +62,8 @@ const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export class FolderInventorySource implements InventorySource {
   readonly description: string;
   #users: OktaUser[] | undefined;
+  #assignees: string[] | undefined;
+  #assigneeSet: Set<string> | undefined;
 
   constructor(readonly dir: string) {
     if (!existsSync(dir)) throw new InventoryFolderError(`inventory folder ${dir} does not exist`);
@@ -102,9 +104,8 @@ export class FolderInventorySource implements InventorySource {
   async rolesOf(userId: string): Promise<readonly OktaRoleAssignment[]> {
     // A user who holds no role is not in role-assignees.json and has no saved roles file: no roles, not a gap.
     if (!existsSync(join(this.dir, 'roles', `${userId}.json`)) && SAFE_ID.test(userId)) {
-      const assignees = new Set<string>();
-      for await (const id of this.roleAssignees()) assignees.add(id);
-      if (!assignees.has(userId)) return [];
+      this.#assigneeSet ??= new Set(this.#assigneeIds());
+      if (!this.#assigneeSet.has(userId)) return [];
     }
     return readArray<OktaRoleAssignment>(this.#perUserFile('roles', userId, 'roles', 'GET /api/v1/users/{id}/roles'), 'role assignments');
   }
@@ -125,9 +126,12 @@ export class FolderInventorySource implements InventorySource {
       .map((d) => ({ ...d, _embedded: { ...d._embedded, users: (d._embedded?.users ?? []).filter((u) => u?.user?.id === user.id) } }));
   }
 
-  async *roleAssignees(): AsyncIterable<string> {
+  /** The ids of `role-assignees*.json`, read once: rolesOf looks each user up in them. */
+  #assigneeIds(): string[] {
+    if (this.#assignees) return this.#assignees;
     const files = pageFiles(this.dir, 'role-assignees');
     if (files.length === 0) throw new PartUnavailable('roles', `${this.dir} has no role-assignees.json (the saved response of GET /api/v1/iam/assignees/users)`);
+    const ids: string[] = [];
     for (const file of files) {
       const body = readJson(file) as { value?: unknown } | null;
       if (typeof body !== 'object' || body === null || !Array.isArray(body.value)) {
@@ -135,8 +139,14 @@ export class FolderInventorySource implements InventorySource {
       }
       for (const [i, a] of (body.value as OktaRoleAssignee[]).entries()) {
         if (typeof a?.id !== 'string' || a.id === '') throw new InventoryFolderError(`${file}: value[${i}] has no "id"`);
-        yield a.id;
+        ids.push(a.id);
       }
     }
+    this.#assignees = ids;
+    return ids;
+  }
+
+  async *roleAssignees(): AsyncIterable<string> {
+    yield* this.#assigneeIds();
   }
 }

@@ -4,7 +4,7 @@
  * reported as a quiet day.
  */
 import { InvalidUserError } from '../../core/refresh-user.ts';
-import { addDays, parseDay } from '../../schema/layout.ts';
+import { addDays, dayOf, parseDay } from '../../schema/layout.ts';
 import { okta_users } from '../../schema/inventory.ts';
 import { SYSTEM_LOG_RETENTION_DAYS } from '../../okta-api/index.ts';
 import { LocalLake } from '../../lake/local-lake.ts';
@@ -68,7 +68,7 @@ export async function refreshUserCommand(io: Io, args: LakeArgs & { user: string
   if (okta && day !== undefined) {
     // Okta keeps 90 days of System Log (older `since` it answers with nothing, past 180 days it refuses): a fetch
     // for an older day would look like a clean result with no new events.
-    const oldest = addDays(new Date().toISOString().slice(0, 10), -SYSTEM_LOG_RETENTION_DAYS);
+    const oldest = addDays(dayOf(new Date()), -SYSTEM_LOG_RETENTION_DAYS);
     if (addDays(day, 1) <= oldest)
       throw new UsageError(
         `--day ${day} is more than ${SYSTEM_LOG_RETENTION_DAYS} days ago: Okta keeps only ${SYSTEM_LOG_RETENTION_DAYS} days of System Log, so --org cannot fetch it; drop --org to rebuild the day from the lake`,

@@ -66,9 +66,23 @@ export class DuckDbEngine implements QueryEngine {
    * every query binds from the first run on.
    */
   async refreshViews(): Promise<void> {
-    for (const table of lakeTables) await this.connection.run(await this.viewSql(table));
+    // DuckDB keeps a view as its SQL and binds it again at each query, so a view whose SQL is unchanged (the same
+    // file list) is left as it is: re-creating it would only re-read every file's schema, on every select.
+    for (const table of lakeTables) {
+      const sql = await this.viewSql(table);
+      if (this.createdViews.get(table.name) === sql) continue;
+      await this.connection.run(sql);
+      this.createdViews.set(table.name, sql);
+    }
+    // The lake's views name the table views only, whatever files those read: created once.
+    if (this.lakeViewsCreated) return;
     for (const view of lakeViews) await this.connection.run(`create or replace view ${quoteIdent(view.name)} as ${await trinoToDuckDb(view.sql)}`);
+    this.lakeViewsCreated = true;
   }
+
+  /** Per table: the `create or replace view` statement its view was last created with. */
+  private readonly createdViews = new Map<string, string>();
+  private lakeViewsCreated = false;
 
   /**
    * The partitions of `table` that hold at least one Parquet file, e.g. `[{dt: '2026-11-25', hour: '04'}]`,
