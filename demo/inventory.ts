@@ -251,14 +251,15 @@ function plantSharedPhone(p: Planting, org: Org, byUser: ReadonlyMap<User, Ident
 function numberSmsFactors(p: Planting, identities: readonly Identity[], sharers: readonly Identity[], smsOnlyAdmins: readonly Identity[]): void {
   // Every other SMS enrollment gets a number of its own; people who are not SMS-only admins also have an authenticator app.
   const smsOnly = new Set(smsOnlyAdmins);
+  const number = (who: Identity) => {
+    who.factors = who.factors.map((f) => (f.type === 'sms' && f.phone === '' ? { ...f, phone: phoneText(p.phones.allocate(who.place), 0) } : f));
+  };
   for (const who of identities.concat(sharers.filter((s) => !identities.includes(s)))) {
     const rng = Rng.derive(p.seed, `inventory:sms:${who.id}`);
-    who.factors = who.factors.map((f) => (f.type === 'sms' && f.phone === '' ? { ...f, phone: phoneText(p.phones.allocate(who.place), 0) } : f));
+    number(who);
     if (who.factors.length === 1 && who.factors[0]!.type === 'sms' && !smsOnly.has(who)) who.factors.push(totp(p, rng, who.factors[0]!.created + rng.int(1, 30) * DAY_MS));
   }
-  for (const who of smsOnly) {
-    who.factors = who.factors.map((f) => (f.type === 'sms' && f.phone === '' ? { ...f, phone: phoneText(p.phones.allocate(who.place), 0) } : f));
-  }
+  for (const who of smsOnly) number(who);
 }
 
 /** Non-ACTIVE users, for realism (the ACTIVE-only checks pass over them). */

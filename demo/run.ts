@@ -8,6 +8,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { table } from '../cli/output.ts';
 import { UsageError } from '../cli/usage-error.ts';
 import { assetRoot } from '../core/assets.ts';
+import { SEVERITIES } from '../core/catalog.ts';
 import type { Finding } from '../core/findings.ts';
 import type { ResultRow } from '../engines/query-engine.ts';
 import { addDays, dayOf, lakePaths, parseDay, type Hour } from '../schema/layout.ts';
@@ -100,8 +101,8 @@ export interface DemoResult {
   readonly timings: { readonly generateMs: number; readonly ingestMs: number; readonly detectMs: number; readonly snapshotMs: number; readonly totalMs: number };
 }
 
-const SEVERITY_RANK: Record<string, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3, INFO: 4 };
-const bySeverity = (a: string, b: string) => (SEVERITY_RANK[a] ?? 9) - (SEVERITY_RANK[b] ?? 9);
+/** Most severe first, by the catalog's SEVERITIES (least first); a severity it does not know last. */
+const bySeverity = (a: string, b: string) => (SEVERITIES as readonly string[]).indexOf(b) - (SEVERITIES as readonly string[]).indexOf(a);
 
 /** Clears `dir` for the demo, refusing a folder that holds anything the demo did not put there. */
 function prepareLakeDir(dir: string): void {

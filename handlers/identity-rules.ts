@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { DEFAULT_IDENTITY_RULES, type IdentityRules } from '../inventory/identity-kind.ts';
 import { INVENTORY_ENV } from './env.ts';
-import { HandlerConfigError } from './runtime.ts';
+import { HandlerConfigError, jsonVariable } from './runtime.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -33,23 +33,7 @@ const EXAMPLE = '{"serviceUserTypes": ["Service"], "serviceLoginPatterns": ["svc
  * value, which holds no credential (user types and login patterns).
  */
 export function identityRulesVariable(env: Env): IdentityRules | undefined {
-  const name = INVENTORY_ENV.identityRules;
-  const text = env[name]?.trim();
-  if (!text) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new HandlerConfigError(`environment variable ${name} is not valid JSON (${(e as Error).message}): ${JSON.stringify(text)}; expected e.g. ${EXAMPLE}`);
-  }
-  const parsed = rulesSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const at = issue.path.length ? ` at ${issue.path.join('.')}` : '';
-    const what = issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : issue.message;
-    throw new HandlerConfigError(`environment variable ${name}${at}: ${what}; got ${text}; expected e.g. ${EXAMPLE}`);
-  }
-  return parsed.data;
+  return jsonVariable(env, INVENTORY_ENV.identityRules, rulesSchema, EXAMPLE);
 }
 
 /** The rules, which this function cannot work without (the inventory function). */

@@ -22,11 +22,10 @@ import { collectInventory, type InventorySummary } from '../core/inventory-colle
 import type { IdentityRules } from '../inventory/identity-kind.ts';
 import type { OktaClient, OktaClientOptions } from '../okta-api/index.ts';
 import { addDays, dayOf, parseDay } from '../schema/layout.ts';
-import { HANDLER_ENV } from './env.ts';
 import { includeDeprovisionedVariable, requiredIdentityRules } from './identity-rules.ts';
 import { oktaClientFor, readOktaOrgConfig, type OktaOrgConfig } from './okta-api-config.ts';
 import { oktaAccessOnce } from './okta-secret.ts';
-import { lakeEngine, requiredVariable, type HandlerLog } from './runtime.ts';
+import { lakeEngine, readLakeConfig, type HandlerLog } from './runtime.ts';
 import { dayBefore, scheduledTime } from './schedule.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -46,9 +45,7 @@ export interface InventoryConfig {
 /** Reads and validates the inventory function's environment (names in env.ts: HANDLER_ENV, RECOVERY_ENV, INVENTORY_ENV). */
 export function readInventoryConfig(env: Env): InventoryConfig {
   return {
-    workgroup: requiredVariable(env, HANDLER_ENV.workgroup, 'the Athena workgroup name'),
-    database: requiredVariable(env, HANDLER_ENV.database, 'the Glue database name'),
-    bucket: requiredVariable(env, HANDLER_ENV.bucket, 'the lake bucket name'),
+    ...readLakeConfig(env),
     okta: readOktaOrgConfig(env),
     rules: requiredIdentityRules(env),
     includeDeprovisioned: includeDeprovisionedVariable(env),

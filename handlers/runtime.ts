@@ -67,10 +67,14 @@ function required(env: Readonly<Record<string, string | undefined>>, key: keyof 
   return requiredVariable(env, HANDLER_ENV[key], what);
 }
 
-function json<T>(env: Readonly<Record<string, string | undefined>>, key: keyof typeof HANDLER_ENV, schema: z.ZodType<T>, fallback: T, example: string): T {
-  const name = HANDLER_ENV[key];
+/**
+ * The JSON in environment variable `name`, checked by `schema`, or undefined when the variable is not set. The error
+ * names the variable, the field at fault and what it must hold, quotes the value (never a credential here) and an
+ * example.
+ */
+export function jsonVariable<T>(env: Readonly<Record<string, string | undefined>>, name: string, schema: z.ZodType<T>, example: string): T | undefined {
   const text = env[name]?.trim();
-  if (!text) return fallback;
+  if (!text) return undefined;
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -81,17 +85,29 @@ function json<T>(env: Readonly<Record<string, string | undefined>>, key: keyof t
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const at = issue.path.length ? ` at ${issue.path.join('.')}` : '';
-    throw new HandlerConfigError(`environment variable ${name}${at}: ${issue.message}; got ${text}; expected e.g. ${example}`);
+    const what = issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : issue.message;
+    throw new HandlerConfigError(`environment variable ${name}${at}: ${what}; got ${text}; expected e.g. ${example}`);
   }
   return parsed.data;
+}
+
+function json<T>(env: Readonly<Record<string, string | undefined>>, key: keyof typeof HANDLER_ENV, schema: z.ZodType<T>, fallback: T, example: string): T {
+  return jsonVariable(env, HANDLER_ENV[key], schema, example) ?? fallback;
+}
+
+/** The lake every function queries: the Athena workgroup, the Glue database and the bucket. */
+export function readLakeConfig(env: Readonly<Record<string, string | undefined>>): Pick<HandlerConfig, 'workgroup' | 'database' | 'bucket'> {
+  return {
+    workgroup: required(env, 'workgroup', 'the Athena workgroup name'),
+    database: required(env, 'database', 'the Glue database name'),
+    bucket: required(env, 'bucket', 'the lake bucket name'),
+  };
 }
 
 /** Reads and validates the handlers' environment. */
 export function readHandlerConfig(env: Readonly<Record<string, string | undefined>>): HandlerConfig {
   return {
-    workgroup: required(env, 'workgroup', 'the Athena workgroup name'),
-    database: required(env, 'database', 'the Glue database name'),
-    bucket: required(env, 'bucket', 'the lake bucket name'),
+    ...readLakeConfig(env),
     findingsTopicArn: required(env, 'findingsTopicArn', 'the findings SNS topic ARN'),
     findingsEventBus: required(env, 'findingsEventBus', 'the name or ARN of the bus that receives finding events'),
     thresholds: json(env, 'thresholds', thresholdsSchema, {}, '{"okta-brute-force-user": {"min_failures": 30}}'),

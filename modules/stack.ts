@@ -196,6 +196,8 @@ export class OktaLogLakeStack extends TerraformStack {
 
     const entries = props.handlerEntries ?? HANDLER_ENTRIES;
     const bundleDir = props.bundleDir ?? join(REPO_ROOT, 'dist', 'lambda');
+    // Variables every function has (Powertools' service name, log level).
+    const baseEnvironment = { POWERTOOLS_SERVICE_NAME, LOG_LEVEL: 'INFO' };
     const environment: Record<string, string> = {
       [HANDLER_ENV.workgroup]: this.workgroup.name,
       [HANDLER_ENV.database]: this.catalog.name,
@@ -204,8 +206,7 @@ export class OktaLogLakeStack extends TerraformStack {
       [HANDLER_ENV.findingsEventBus]: this.findingsOut.eventBusArn,
       [HANDLER_ENV.thresholds]: terraformLiteral(JSON.stringify(config.detections.thresholds)),
       [HANDLER_ENV.disabledDetections]: terraformLiteral(JSON.stringify(config.detections.disabledDetections)),
-      POWERTOOLS_SERVICE_NAME,
-      LOG_LEVEL: 'INFO',
+      ...baseEnvironment,
     };
     // No reserved concurrency: AWS only lets a reservation leave 100 executions unreserved, and new accounts start
     // with a quota of 10. Refreshes run one at a time through the escalation FIFO queue instead (findings.ts).
@@ -301,7 +302,7 @@ export class OktaLogLakeStack extends TerraformStack {
         bundle: bundles.inventory,
         rules: config.inventory.identities,
         includeDeprovisioned: config.inventory.includeDeprovisioned,
-        baseEnvironment: { POWERTOOLS_SERVICE_NAME, LOG_LEVEL: 'INFO' },
+        baseEnvironment,
         logRetentionDays: config.retentionDays.logs,
       });
       functions.inventory = this.inventory.function;
@@ -345,7 +346,7 @@ export class OktaLogLakeStack extends TerraformStack {
       silenceMinutes: config.watchdog.silenceMinutes,
       hourlyMinute: config.schedules.hourlyMinute,
       partnerBufferingIntervalSeconds: config.firehose.bufferingIntervalSeconds,
-      baseEnvironment: { POWERTOOLS_SERVICE_NAME, LOG_LEVEL: 'INFO' },
+      baseEnvironment,
       logRetentionDays: config.retentionDays.logs,
     });
     functions.recoverGap = this.gapRecovery.function;

@@ -53,7 +53,7 @@ export function findingDetail(f: Finding, identities?: IdentityMap): FindingDeta
 /** PutEvents takes at most 10 entries per call. */
 export const PUT_EVENTS_BATCH = 10;
 
-export { asciiLine, MAX_SUBJECT } from './sns-text.ts';
+export { MAX_SUBJECT } from './sns-text.ts';
 
 const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'ThrottledException', 'TooManyRequestsException']);
 const isThrottling = (e: unknown) =>

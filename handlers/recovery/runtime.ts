@@ -10,11 +10,11 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { OktaClientOptions } from '../../okta-api/index.ts';
-import { HANDLER_ENV, RECOVERY_ENV } from '../env.ts';
+import { RECOVERY_ENV } from '../env.ts';
 import { oktaClientFor, readOktaApiConfig } from '../okta-api-config.ts';
 import { oktaAccessOnce } from '../okta-secret.ts';
 import type { RecoveryConfig, RecoveryRuntime } from './context.ts';
-import { lakeEngine, realSleep, requiredVariable, wholeNumberVariable, type HandlerLog } from '../runtime.ts';
+import { lakeEngine, readLakeConfig, realSleep, requiredVariable, wholeNumberVariable, type HandlerLog } from '../runtime.ts';
 
 export interface RecoveryHandlerConfig extends RecoveryConfig {
   readonly workgroup: string;
@@ -29,9 +29,7 @@ export function readRecoveryConfig(env: Env): RecoveryHandlerConfig {
   const v = (key: keyof typeof RECOVERY_ENV, what: string) => requiredVariable(env, RECOVERY_ENV[key], what);
   const okta = readOktaApiConfig(env);
   return {
-    workgroup: requiredVariable(env, HANDLER_ENV.workgroup, 'the Athena workgroup name'),
-    database: requiredVariable(env, HANDLER_ENV.database, 'the Glue database name'),
-    bucket: requiredVariable(env, HANDLER_ENV.bucket, 'the lake bucket name'),
+    ...readLakeConfig(env),
     secretArn: okta.secretArn,
     orgUrl: okta.orgUrl.origin,
     eventSourceName: v('eventSourceName', "the log stream's event source name"),
