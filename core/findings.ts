@@ -1,6 +1,6 @@
 /** A finding as the core hands it to notifiers and printers, read back from the `findings` table. */
 import type { ResultRow } from '../engines/query-engine.ts';
-import type { Severity } from './catalog.ts';
+import { SEVERITIES, type Severity } from './catalog.ts';
 import { jsonListOf, numberOf, textOf } from './result-values.ts';
 
 export interface Finding {
@@ -22,7 +22,10 @@ export interface Finding {
   readonly run: string;
 }
 
-const SEVERITY_RANK: Record<string, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3, INFO: 4 };
+/** Most severe first, by the catalog's SEVERITIES; a severity the catalog does not know last. */
+export function compareSeverities(a: string, b: string): number {
+  return (SEVERITIES as readonly string[]).indexOf(b) - (SEVERITIES as readonly string[]).indexOf(a);
+}
 
 /** Timestamps as ISO-8601 UTC (`2026-11-25T04:00:00.000Z`), whichever engine's text form they came in. */
 export function isoTimestamp(value: string): string {
@@ -55,7 +58,7 @@ export function findingFromRow(row: ResultRow): Finding {
 /** Most severe first, then by detection and entity: the order people read findings in. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) ||
+    compareSeverities(a.severity, b.severity) ||
     a.detection.localeCompare(b.detection) ||
     a.entity.id.localeCompare(b.entity.id) ||
     a.window_start.localeCompare(b.window_start)

@@ -8,8 +8,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { table } from '../cli/output.ts';
 import { UsageError } from '../cli/usage-error.ts';
 import { assetRoot } from '../core/assets.ts';
-import { SEVERITIES } from '../core/catalog.ts';
-import type { Finding } from '../core/findings.ts';
+import { compareSeverities, type Finding } from '../core/findings.ts';
 import type { ResultRow } from '../engines/query-engine.ts';
 import { addDays, dayOf, lakePaths, parseDay, type Hour } from '../schema/layout.ts';
 import { LocalLake } from '../lake/local-lake.ts';
@@ -101,8 +100,6 @@ export interface DemoResult {
   readonly timings: { readonly generateMs: number; readonly ingestMs: number; readonly detectMs: number; readonly snapshotMs: number; readonly totalMs: number };
 }
 
-/** Most severe first, by the catalog's SEVERITIES (least first); a severity it does not know last. */
-const bySeverity = (a: string, b: string) => (SEVERITIES as readonly string[]).indexOf(b) - (SEVERITIES as readonly string[]).indexOf(a);
 
 /** Clears `dir` for the demo, refusing a folder that holds anything the demo did not put there. */
 function prepareLakeDir(dir: string): void {
@@ -167,7 +164,7 @@ function detectionSummaries(findings: readonly Finding[], cadenceOf: (id: string
   const uniq = (xs: Iterable<string>) => [...new Set(xs)].filter((x) => x !== '').sort();
   return [...groups.entries()]
     .map(([detection, fs]) => {
-      const worst = [...fs].sort((a, b) => bySeverity(a.severity, b.severity))[0]!;
+      const worst = [...fs].sort((a, b) => compareSeverities(a.severity, b.severity))[0]!;
       return {
         detection,
         title: worst.title,
@@ -180,7 +177,7 @@ function detectionSummaries(findings: readonly Finding[], cadenceOf: (id: string
         example: worst.summary,
       };
     })
-    .sort((a, b) => bySeverity(a.severity, b.severity) || a.detection.localeCompare(b.detection));
+    .sort((a, b) => compareSeverities(a.severity, b.severity) || a.detection.localeCompare(b.detection));
 }
 
 const list = (xs: readonly string[], max: number) => (xs.length <= max ? xs.join(', ') : `${xs.slice(0, max).join(', ')} and ${xs.length - max} more`);

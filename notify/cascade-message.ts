@@ -10,8 +10,7 @@
  * the ledger still records the new findings once the message went out. A re-delivered escalation (an SQS retry after
  * a failure) tells the story again: at least once.
  */
-import { SEVERITIES } from '../core/catalog.ts';
-import type { Finding } from '../core/findings.ts';
+import { compareSeverities, type Finding } from '../core/findings.ts';
 import { identityLine, type IdentityContext } from '../core/identity-context.ts';
 import type { InventorySummary } from '../core/inventory-collect.ts';
 import { snsSubject } from './sns-text.ts';
@@ -46,13 +45,10 @@ export interface CascadeNotice {
   readonly inventory: InventorySummary | { readonly notRead: string };
 }
 
-/** How severe a severity is: its place in the catalog's SEVERITIES (least first); -1, below INFO, for a text it does not know. */
-const severityRank = (s: string) => (SEVERITIES as readonly string[]).indexOf(s);
-
 /** The most severe of the trigger and the failing checks (what the message's severity attribute and subject say). */
 export function cascadeSeverity(notice: CascadeNotice): string {
   const all = [...notice.findings.map((f) => f.severity as string), ...(notice.trigger?.severity ? [notice.trigger.severity] : [])];
-  return all.sort((a, b) => severityRank(b) - severityRank(a))[0] ?? 'INFO';
+  return all.sort(compareSeverities)[0] ?? 'INFO';
 }
 
 /** `[HIGH] alice@example.com: 3 failing checks (1 new) after Brute force against one user`, cut to SNS's limit. */
