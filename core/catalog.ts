@@ -10,6 +10,10 @@ import { z } from 'zod';
 export const SEVERITIES = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/** The peers whose public rules the catalog maps to (../shared/research/detections-vs-peers.md). */
+export const PEERS = ['panther', 'elastic', 'sigma', 'splunk', 'okta', 'datadog'] as const;
+export type Peer = (typeof PEERS)[number];
+
 const ID = /^okta-[a-z0-9]+(-[a-z0-9]+)*$/;
 const PARAM = /^[a-z][a-z0-9_]*$/;
 
@@ -44,8 +48,18 @@ const metadataSchema = z.strictObject({
   runbook: z.string().min(10),
   false_positives: z.array(z.string()).min(1),
   references: z.array(z.string()).default([]),
-  /** The Panther rules this detection answers for, if any. */
-  panther_rules: z.array(z.string()).default([]),
+  /**
+   * The public peer rules this detection answers for, by peer (names as the peer publishes them; `(partial)` where
+   * ours covers only part of the rule). Shown in docs/detections.md so a team moving from a peer sees what it keeps.
+   */
+  peer_rules: z
+    .strictObject(Object.fromEntries(PEERS.map((p) => [p, z.array(z.string().min(3)).optional()])) as Record<Peer, z.ZodOptional<z.ZodArray<z.ZodString>>>)
+    .default({}),
+  /**
+   * Where the peers disagree on a threshold or a severity: what we chose and why (e.g. a lower band at a lower
+   * severity). Shown in the catalog doc.
+   */
+  tuning: z.string().min(10).optional(),
 });
 
 export type DetectionMetadata = z.infer<typeof metadataSchema>;
