@@ -1,6 +1,6 @@
 /**
  * Detection settings for the local commands, from the same `okta-lake.config.json` the deployment reads
- * (its `detections` section: thresholds and disabled detections), so a tuned threshold behaves the same
+ * (its `detections` section: thresholds, exclusions and disabled detections), so a tuned threshold behaves the same
  * on the laptop and in AWS.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { CONFIG_FILE_NAME, ConfigError, resolveConfig } from '../config/index.ts
 import type { LocalLakeOptions } from '../lake/local-lake.ts';
 import { UsageError } from './usage-error.ts';
 
-export function detectionSettings(configPath: string | undefined): Pick<LocalLakeOptions, 'thresholds' | 'disabled'> {
+export function detectionSettings(configPath: string | undefined): Pick<LocalLakeOptions, 'thresholds' | 'disabled' | 'exclusions'> {
   const path = resolve(configPath ?? CONFIG_FILE_NAME);
   if (!existsSync(path)) {
     if (configPath) throw new UsageError(`config file ${configPath} does not exist`);
@@ -17,7 +17,7 @@ export function detectionSettings(configPath: string | undefined): Pick<LocalLak
   }
   try {
     const { config } = resolveConfig({ file: { path, text: readFileSync(path, 'utf8') }, env: process.env });
-    return { thresholds: config.detections.thresholds, disabled: config.detections.disabledDetections };
+    return { thresholds: config.detections.thresholds, disabled: config.detections.disabledDetections, exclusions: config.detections.exclusions };
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
@@ -25,7 +25,7 @@ export function detectionSettings(configPath: string | undefined): Pick<LocalLak
 }
 
 /** Everything a local lake takes from the config file: detection settings and the identity rules of the inventory. */
-export function localLakeSettings(configPath: string | undefined): Pick<LocalLakeOptions, 'thresholds' | 'disabled' | 'identityRules'> {
+export function localLakeSettings(configPath: string | undefined): Pick<LocalLakeOptions, 'thresholds' | 'disabled' | 'exclusions' | 'identityRules'> {
   return detectionSettings(configPath);
 }
 

@@ -156,8 +156,8 @@ function secretProblems(obj: JsonObject, path: string[], where: string): string[
   const out: string[] = [];
   for (const [key, value] of Object.entries(obj)) {
     const here = [...path, key];
-    // Threshold names are free-form numbers-only settings, not credentials.
-    if (here.join('.') === 'detections.thresholds') continue;
+    // Thresholds and exclusions are keyed by detection ids (okta-password-spray), not credentials.
+    if (here.join('.') === 'detections.thresholds' || here.join('.') === 'detections.exclusions') continue;
     if (SECRET_KEY.test(key)) {
       out.push(
         `config field "${here.join('.')}": ${where} must not hold the Okta API token or any other credential. ` +

@@ -51,6 +51,8 @@ const TIME_RULE = 'must be a UTC time of day of the form HH:MM (e.g. 00:30)';
 const DETECTION_ID_RULE = 'detection ids are lower-case words joined by - (e.g. okta-password-spray)';
 const THRESHOLD_NAME_RULE = 'threshold names are lower_snake_case (e.g. min_users)';
 const THRESHOLD_VALUE_RULE = 'must be a finite number, or a string for list thresholds (e.g. "China,Iran")';
+const EXCLUSION_KEY_RULE = 'must be a detection id (e.g. okta-password-spray) or "*" for every detection';
+const EXCLUSION_VALUE_RULE = 'must be 1-200 characters without control characters';
 const LOG_RETENTION_RULE = `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')}`;
 const BUCKET_RULE = 'must be an S3 bucket name: 3-63 characters of a-z, 0-9, . and -, starting and ending with a letter or digit';
 const ANY_REGION_RULE = 'must be an AWS region name (e.g. eu-west-1)';
@@ -184,6 +186,27 @@ const detections = z.strictObject({
         { error: 'must be an object of threshold names to numbers' },
       ),
       { error: 'must be an object of detection ids to threshold objects' },
+    )
+    .default({}),
+  /**
+   * What a detection leaves out, by detection id or `*` for every detection: `ips` (addresses, or IPv4 ranges like
+   * 203.0.113.0/24) and `users` (logins or Okta user ids, of people or service accounts). Events from those IPs or by
+   * those users do not count, and findings about them are dropped. The values are checked (addresses, ranges, known
+   * ids) when the catalog is loaded. @default none
+   */
+  exclusions: z
+    .record(
+      str(EXCLUSION_KEY_RULE).regex(/^(\*|[a-z0-9]+(-[a-z0-9]+)*)$/, { error: EXCLUSION_KEY_RULE }),
+      z.strictObject({
+        ips: z.array(str(EXCLUSION_VALUE_RULE).min(1, { error: EXCLUSION_VALUE_RULE }).max(200, { error: EXCLUSION_VALUE_RULE }), { error: 'must be a list of IP addresses or IPv4 CIDR ranges' }).optional(),
+        users: z
+          .array(
+            str(EXCLUSION_VALUE_RULE).min(1, { error: EXCLUSION_VALUE_RULE }).max(200, { error: EXCLUSION_VALUE_RULE }).regex(/^[^\u0000-\u001f]+$/, { error: EXCLUSION_VALUE_RULE }),
+            { error: 'must be a list of Okta logins or user ids' },
+          )
+          .optional(),
+      }, { error: 'must be an object with "ips" and/or "users" lists' }),
+      { error: 'must be an object of detection ids (or "*") to {"ips": [...], "users": [...]}' },
     )
     .default({}),
   /** Detection ids that do not run. @default none */

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { ExclusionError, resolveExclusions, type DetectionExclusions, type ExclusionConfig } from './exclusions.ts';
 
 export const SEVERITIES = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -76,7 +77,7 @@ export class CatalogError extends Error {}
 /** A configured threshold or switched-off detection the catalog does not accept; `setting` says which of the two. */
 export class DetectionSettingsError extends CatalogError {
   constructor(
-    readonly setting: 'thresholds' | 'disabled',
+    readonly setting: 'thresholds' | 'disabled' | 'exclusions',
     message: string,
   ) {
     super(message);
@@ -161,6 +162,8 @@ export function resolveThresholds(
 export interface DetectionSettings {
   readonly thresholds: Map<string, Record<string, ThresholdValue>>;
   readonly disabled: ReadonlySet<string>;
+  /** What each detection leaves out, by id (only detections with something excluded). */
+  readonly exclusions: ReadonlyMap<string, DetectionExclusions>;
 }
 
 /**
@@ -169,7 +172,7 @@ export interface DetectionSettings {
  */
 export function detectionSettings(
   catalog: readonly Detection[],
-  config: { readonly thresholds?: ThresholdOverrides; readonly disabled?: readonly string[] },
+  config: { readonly thresholds?: ThresholdOverrides; readonly disabled?: readonly string[]; readonly exclusions?: ExclusionConfig },
 ): DetectionSettings {
   const thresholds = resolveThresholds(catalog, config.thresholds);
   const known = new Set(catalog.map((d) => d.id));
@@ -177,5 +180,12 @@ export function detectionSettings(
   if (unknown.length) {
     throw new DetectionSettingsError('disabled', `disabled detections: no detection ${unknown.map((u) => `"${u}"`).join(', ')} (known: ${[...known].join(', ')})`);
   }
-  return { thresholds, disabled: new Set(config.disabled ?? []) };
+  let exclusions: Map<string, DetectionExclusions>;
+  try {
+    exclusions = resolveExclusions([...known], config.exclusions);
+  } catch (e) {
+    if (e instanceof ExclusionError) throw new DetectionSettingsError('exclusions', e.message);
+    throw e;
+  }
+  return { thresholds, disabled: new Set(config.disabled ?? []), exclusions };
 }

@@ -140,6 +140,7 @@ export async function runDailyChecks(
     detections,
     window: dailyWindow(input.day, input.run),
     paramsFor: (d) => dailyParams(d, input.thresholds.get(d.id), input.day, input.userId),
+    exclusions: input.exclusions,
     now: input.now,
   });
   const posture = new Set(detections.filter((d) => d.cadence === 'posture').map((d) => d.id));

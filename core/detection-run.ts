@@ -10,6 +10,7 @@ import { isNew, notifiedAround } from './notification-ledger.ts';
 import { asSubquery, SqlLiteral, type SqlQuery } from '../engines/sql-values.ts';
 import { bindNamedParams, compileNamedParams, sqlTimestamp, type SqlParam } from './sql-params.ts';
 import { boundSql, readSql } from './sql-files.ts';
+import { eventsInScope, exclusionSql, replaceTableReferences, type DetectionExclusions } from './exclusions.ts';
 
 /** How many event uuids a finding keeps (the issue asks for at least 20). */
 export const MAX_EVENT_UUIDS = 100;
@@ -21,6 +22,8 @@ export interface RunContext {
   readonly thresholds: ReadonlyMap<string, Readonly<Record<string, ThresholdValue>>>;
   /** Detection ids switched off by configuration. @default none */
   readonly disabled?: ReadonlySet<string>;
+  /** What each detection leaves out (core/exclusions.ts), by detection id. @default nothing excluded */
+  readonly exclusions?: ReadonlyMap<string, DetectionExclusions>;
   readonly now: () => Date;
 }
 
@@ -41,6 +44,8 @@ export interface DetectionRunInput {
    * that the query needs outside a WHERE clause must be `SqlLiteral`s (see engines/sql-values.ts).
    */
   readonly paramsFor: (detection: Detection) => Readonly<Record<string, SqlParam>>;
+  /** What each detection leaves out, by detection id. @default nothing excluded */
+  readonly exclusions?: ReadonlyMap<string, DetectionExclusions>;
   readonly now: () => Date;
 }
 
@@ -57,22 +62,32 @@ const compiledFindings = new Map<string, ReturnType<typeof compileNamedParams>>(
 /**
  * The findings SQL of one detection, with its parameters in placeholder order. Everything the wrapper adds (the
  * detection's id, title and severity from the catalog, the window, the clock) is a literal: it stands in the
- * select list.
+ * select list. Exclusions (core/exclusions.ts) narrow the events the detection reads and drop findings about an
+ * excluded entity; their values are parameters of WHERE clauses.
  */
 export function findingsQuery(detection: Detection, input: Omit<DetectionRunInput, 'engine' | 'detections'>): SqlQuery {
-  const key = `${detection.cadence}\u0000${detection.sql}`;
+  const excluded = input.exclusions?.get(detection.id);
+  const exclusion = excluded ? exclusionSql(excluded) : undefined;
+  const detectionSql = exclusion ? replaceTableReferences(detection.sql, 'okta_events', eventsInScope(exclusion)) : detection.sql;
+  const findingFilter = exclusion
+    ? `where not (coalesce(d.entity_type = 'ip' and ${exclusion.ipExcluded('d.entity_id')}, false)` +
+      ` or coalesce(d.entity_type = 'user' and ${exclusion.userExcluded('d.entity_id')}, false))`
+    : '';
+  const key = `${detection.cadence}\u0000${detectionSql}\u0000${findingFilter}`;
   let compiled = compiledFindings.get(key);
   if (compiled === undefined) {
     const wrapper = readSql('core/sql/finding-from-detection.sql');
     compiled = compileNamedParams(
       wrapper
         .replaceAll('{{finding_key}}', detection.cadence === 'posture' ? "coalesce(d.evidence, '')" : 'cast(:finding_window_start as varchar)')
-        .replace('{{detection_query}}', () => asSubquery(detection.sql)),
+        .replace('{{detection_query}}', () => asSubquery(detectionSql))
+        .replace('{{exclusion_filter}}', findingFilter),
     );
     compiledFindings.set(key, compiled);
   }
   const values: Record<string, SqlParam> = {
     ...input.paramsFor(detection),
+    ...exclusion?.params,
     detection_id: SqlLiteral.token(detection.id),
     detection_title: SqlLiteral.text(detection.title),
     detection_severity: SqlLiteral.token(detection.severity),

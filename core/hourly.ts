@@ -53,6 +53,7 @@ export async function runHourly(input: HourlyRunInput): Promise<DetectionRunResu
     detections,
     window,
     paramsFor: (d) => hourlyParams(d, input.thresholds.get(d.id), hour),
+    exclusions: input.exclusions,
     now: input.now,
   });
   return { ...result, hour };

@@ -27,6 +27,7 @@ export async function dailyInvocation(runtime: Runtime, event: unknown, now: () 
     catalog: runtime.catalog,
     thresholds: runtime.thresholds,
     disabled: runtime.disabled,
+    exclusions: runtime.exclusions,
     day,
     now,
   });

@@ -17,6 +17,8 @@ export const HANDLER_ENV = {
   thresholds: 'OKTA_LAKE_THRESHOLDS',
   /** JSON array of detection ids that are switched off. */
   disabledDetections: 'OKTA_LAKE_DISABLED_DETECTIONS',
+  /** JSON object of what each detection leaves out: `{"okta-password-spray": {"ips": ["203.0.113.0/24"]}}`. */
+  exclusions: 'OKTA_LAKE_EXCLUSIONS',
 } as const;
 
 export type HandlerEnvKey = keyof typeof HANDLER_ENV;

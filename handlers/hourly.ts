@@ -32,6 +32,7 @@ export async function hourlyInvocation(runtime: Runtime, event: unknown, now: ()
     catalog: runtime.catalog,
     thresholds: runtime.thresholds,
     disabled: runtime.disabled,
+    exclusions: runtime.exclusions,
     hour,
     now,
   });

@@ -135,6 +135,7 @@ export async function refreshInvocation(runtime: Runtime, event: unknown, now: (
       catalog: runtime.catalog,
       thresholds: runtime.thresholds,
       disabled: runtime.disabled,
+    exclusions: runtime.exclusions,
       user: request.user,
       now,
       ...(request.day === undefined ? {} : { day: request.day }),

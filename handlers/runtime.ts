@@ -12,6 +12,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
 import { assetRoot } from '../core/assets.ts';
 import { detectionSettings, DetectionSettingsError, loadCatalog, type Detection, type ThresholdOverrides, type ThresholdValue } from '../core/catalog.ts';
+import type { DetectionExclusions, ExclusionConfig } from '../core/exclusions.ts';
 import { AthenaEngine } from '../engines/athena/athena-engine.ts';
 import type { QueryEngine } from '../engines/query-engine.ts';
 import { AwsNotifier } from '../notify/aws-notifier.ts';
@@ -33,6 +34,7 @@ export interface HandlerConfig {
   readonly findingsEventBus: string;
   readonly thresholds: ThresholdOverrides;
   readonly disabledDetections: readonly string[];
+  readonly exclusions: ExclusionConfig;
 }
 
 /** A configuration error: the message names the environment variable, the value at fault and the fix. */
@@ -42,6 +44,7 @@ export class HandlerConfigError extends Error {
 
 const thresholdsSchema = z.record(z.string(), z.record(z.string(), z.union([z.number(), z.string()])));
 const disabledSchema = z.array(z.string().min(1));
+const exclusionsSchema = z.record(z.string(), z.strictObject({ ips: z.array(z.string()).optional(), users: z.array(z.string()).optional() }));
 
 /** The value of environment variable `name`; the error names it and what it must hold. */
 export function requiredVariable(env: Readonly<Record<string, string | undefined>>, name: string, what: string): string {
@@ -112,6 +115,7 @@ export function readHandlerConfig(env: Readonly<Record<string, string | undefine
     findingsEventBus: required(env, 'findingsEventBus', 'the name or ARN of the bus that receives finding events'),
     thresholds: json(env, 'thresholds', thresholdsSchema, {}, '{"okta-brute-force-user": {"min_failures": 30}}'),
     disabledDetections: json(env, 'disabledDetections', disabledSchema, [], '["okta-session-roaming"]'),
+    exclusions: json(env, 'exclusions', exclusionsSchema, {}, '{"okta-password-spray": {"ips": ["203.0.113.0/24"]}}'),
   };
 }
 
@@ -121,19 +125,20 @@ export interface Runtime {
   readonly catalog: readonly Detection[];
   readonly thresholds: ReadonlyMap<string, Readonly<Record<string, ThresholdValue>>>;
   readonly disabled: ReadonlySet<string>;
+  readonly exclusions: ReadonlyMap<string, DetectionExclusions>;
   readonly log: HandlerLog;
 }
 
 /** The catalog with the configured thresholds and switched-off detections, checked against it. */
 export function configureCatalog(
   catalog: readonly Detection[],
-  config: Pick<HandlerConfig, 'thresholds' | 'disabledDetections'>,
-): Pick<Runtime, 'catalog' | 'thresholds' | 'disabled'> {
+  config: Pick<HandlerConfig, 'thresholds' | 'disabledDetections' | 'exclusions'>,
+): Pick<Runtime, 'catalog' | 'thresholds' | 'disabled' | 'exclusions'> {
   try {
-    return { catalog, ...detectionSettings(catalog, { thresholds: config.thresholds, disabled: config.disabledDetections }) };
+    return { catalog, ...detectionSettings(catalog, { thresholds: config.thresholds, disabled: config.disabledDetections, exclusions: config.exclusions }) };
   } catch (e) {
     if (!(e instanceof DetectionSettingsError)) throw e;
-    const variable = e.setting === 'disabled' ? HANDLER_ENV.disabledDetections : HANDLER_ENV.thresholds;
+    const variable = { disabled: HANDLER_ENV.disabledDetections, thresholds: HANDLER_ENV.thresholds, exclusions: HANDLER_ENV.exclusions }[e.setting];
     throw new HandlerConfigError(`environment variable ${variable}: ${e.message}`);
   }
 }

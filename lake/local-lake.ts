@@ -23,12 +23,15 @@ import type { InventorySource } from '../inventory/source.ts';
 import { ApiInventorySource } from '../inventory/api-source.ts';
 import { addHours, dayOf, type Hour } from '../schema/layout.ts';
 import { LocalEventSink } from './local-event-sink.ts';
+import type { DetectionExclusions, ExclusionConfig } from '../core/exclusions.ts';
 
 export interface LocalLakeOptions extends DuckDbEngineOptions {
   /** Threshold overrides by detection id. @default none: every detection's defaults */
   readonly thresholds?: ThresholdOverrides;
   /** Detection ids to leave out. @default none */
   readonly disabled?: readonly string[];
+  /** IPs, IPv4 ranges and users each detection (or `*`, every one) leaves out (core/exclusions.ts). @default none */
+  readonly exclusions?: ExclusionConfig;
   /** The clock. @default the system clock */
   readonly now?: () => Date;
   /** The detection catalog. @default every folder under detections/ */
@@ -41,6 +44,7 @@ interface LakeSettings {
   readonly catalog: readonly Detection[];
   readonly thresholds: ReadonlyMap<string, Readonly<Record<string, ThresholdValue>>>;
   readonly disabled: ReadonlySet<string>;
+  readonly exclusions: ReadonlyMap<string, DetectionExclusions>;
   readonly now: () => Date;
   readonly identityRules: IdentityRules;
 }
@@ -60,6 +64,7 @@ export class LocalLake {
   readonly catalog: readonly Detection[];
   readonly thresholds: ReadonlyMap<string, Readonly<Record<string, ThresholdValue>>>;
   readonly disabled: ReadonlySet<string>;
+  readonly exclusions: ReadonlyMap<string, DetectionExclusions>;
   readonly now: () => Date;
   readonly identityRules: IdentityRules;
 
@@ -72,6 +77,7 @@ export class LocalLake {
     this.catalog = settings.catalog;
     this.thresholds = settings.thresholds;
     this.disabled = settings.disabled;
+    this.exclusions = settings.exclusions;
     this.now = settings.now;
     this.identityRules = settings.identityRules;
   }
@@ -119,6 +125,7 @@ export class LocalLake {
       catalog: this.catalog,
       thresholds: this.thresholds,
       disabled: this.disabled,
+      exclusions: this.exclusions,
       hour,
       now: this.now,
     })));
@@ -156,6 +163,7 @@ export class LocalLake {
       catalog: this.catalog,
       thresholds: this.thresholds,
       disabled: this.disabled,
+      exclusions: this.exclusions,
       day,
       now: this.now,
     })));
@@ -181,6 +189,7 @@ export class LocalLake {
       catalog: this.catalog,
       thresholds: this.thresholds,
       disabled: this.disabled,
+      exclusions: this.exclusions,
       user: userLoginOrId,
       now: this.now,
       day: refreshed,

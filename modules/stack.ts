@@ -69,15 +69,17 @@ export interface OktaLogLakeStackProps {
 }
 
 /**
- * Checks the configured thresholds and switched-off detections against the catalog the functions will load, with
+ * Checks the configured thresholds, exclusions and switched-off detections against the catalog the functions will load, with
  * the message the functions and the local commands give: a typo fails synth, not the first run after deploy.
  */
 function checkDetectionConfig(config: OktaLakeConfig, catalog: readonly Detection[]): void {
   try {
-    detectionSettings(catalog, { thresholds: config.detections.thresholds, disabled: config.detections.disabledDetections });
+    const { thresholds, disabledDetections: disabled, exclusions } = config.detections;
+    detectionSettings(catalog, { thresholds, disabled, exclusions });
   } catch (e) {
     if (!(e instanceof DetectionSettingsError)) throw e;
-    throw new ConfigError([`config field "detections.${e.setting === 'disabled' ? 'disabledDetections' : 'thresholds'}": ${e.message}`]);
+    const field = { disabled: 'disabledDetections', thresholds: 'thresholds', exclusions: 'exclusions' }[e.setting];
+    throw new ConfigError([`config field "detections.${field}": ${e.message}`]);
   }
 }
 
@@ -206,6 +208,8 @@ export class OktaLogLakeStack extends TerraformStack {
       [HANDLER_ENV.findingsEventBus]: this.findingsOut.eventBusArn,
       [HANDLER_ENV.thresholds]: terraformLiteral(JSON.stringify(config.detections.thresholds)),
       [HANDLER_ENV.disabledDetections]: terraformLiteral(JSON.stringify(config.detections.disabledDetections)),
+      // Exclusions share the functions' 4 KB environment with the rest (modules/lambda/function.ts checks the total).
+      [HANDLER_ENV.exclusions]: terraformLiteral(JSON.stringify(config.detections.exclusions)),
       ...baseEnvironment,
     };
     // No reserved concurrency: AWS only lets a reservation leave 100 executions unreserved, and new accounts start

@@ -2,6 +2,7 @@
 -- finding_id hashes (detection, entity, a key): for hourly and daily detections the key is the window, so
 -- re-running a window yields the same ids; for posture checks it is the query's `evidence` column, so an identity
 -- failing the same way day after day keeps one id (notified once), and a change of evidence is a new finding.
+-- The last line is filled with a filter that drops findings about an excluded user or IP (core/exclusions.ts), or left empty.
 -- Every parameter is cast to its column type: a bare `?` in a select list has no type of its own.
 -- Times are taken in UTC before the zone is dropped (Trino's cast would keep the offset's wall clock).
 select
@@ -24,3 +25,4 @@ select
 from (
 {{detection_query}}
 ) as d
+{{exclusion_filter}}

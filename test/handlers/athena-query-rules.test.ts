@@ -47,7 +47,7 @@ afterEach(() => {
 });
 
 /** Runs the hourly, daily and refresh-user invocations once each and returns every query Athena received. */
-async function everyQuery(catalog: readonly Detection[]): Promise<StartedQuery[]> {
+async function everyQuery(catalog: readonly Detection[], env: Readonly<Record<string, string>> = {}): Promise<StartedQuery[]> {
   lake = new FakeFindingsLake({
     // One finding about a user per run, so each run also notifies and writes the ledger.
     detect: ({ dt, run }) => [{ ...bruteForceFinding(OBRIEN, `f-${dt}-${run}`) }],
@@ -66,7 +66,7 @@ async function everyQuery(catalog: readonly Detection[]): Promise<StartedQuery[]
     },
     runningPolls: 0,
   });
-  const runtime = createRuntime(readHandlerConfig(ENV), silentLog(), { clients: lake.aws, sleep: recordingSleep().sleep, catalog });
+  const runtime = createRuntime(readHandlerConfig({ ...ENV, ...env }), silentLog(), { clients: lake.aws, sleep: recordingSleep().sleep, catalog });
   const now = () => new Date('2026-11-25T05:21:00Z');
 
   await hourlyInvocation(runtime, { scheduled_time: '2026-11-25T05:20:00Z' }, now);
@@ -80,14 +80,18 @@ async function everyQuery(catalog: readonly Detection[]): Promise<StartedQuery[]
   return lake.aws.queries;
 }
 
+/** Exclusions for every detection: addresses of both families, an IPv4 range and a user (core/exclusions.ts). */
+const EXCLUSIONS = { OKTA_LAKE_EXCLUSIONS: JSON.stringify({ '*': { ips: ['203.0.113.7', '198.51.100.0/24', '2001:db8::1'], users: ['scanner@example.com'] } }) };
+
 describe.each([
-  ['the catalog', CATALOG],
-  ['a catalog of 210 detections', grownCatalog(210)],
-])('every query the Lambdas send Athena, with %s', (_name, catalog) => {
+  ['the catalog', CATALOG, {}],
+  ['the catalog and exclusions for every detection', CATALOG, EXCLUSIONS],
+  ['a catalog of 210 detections', grownCatalog(210), {}],
+])('every query the Lambdas send Athena, with %s', (_name, catalog, env) => {
   let queries: StartedQuery[];
 
   it('runs every hourly and daily detection', async () => {
-    queries = await everyQuery(catalog);
+    queries = await everyQuery(catalog, env);
     const inserted = queries.filter((q) => q.sql.startsWith('insert into "findings"')).map((q) => q.sql).join('\n');
 
     for (const d of catalog) expect(inserted, d.id).toContain(`'${d.id}'`);
@@ -108,7 +112,19 @@ describe.each([
   it('never writes the user a finding names into the query text', () => {
     // The login travels as an execution parameter (quote doubled, as Athena reads a string literal).
     for (const q of queries) expect(q.sql).not.toContain('brien');
+    for (const q of queries) expect(q.sql).not.toContain('scanner@');
     expect(queries.some((q) => q.params.includes("'o''brien@example.com'"))).toBe(true);
+  });
+});
+
+describe('exclusions in the queries Athena receives', () => {
+  it('narrow the events and the findings of every detection, with the values as execution parameters', async () => {
+    const queries = await everyQuery(CATALOG, EXCLUSIONS);
+    const inserts = queries.filter((q) => q.sql.startsWith('insert into "findings"'));
+    const events = CATALOG.filter((d) => /\bokta_events\b/.test(d.sql.replace(/--[^\n]*/g, ''))).length;
+    const narrowed = inserts.map((q) => q.sql.split('(select * from okta_events where not (').length - 1).reduce((a, b) => a + b, 0);
+    expect(narrowed).toBeGreaterThanOrEqual(events);
+    expect(inserts.every((q) => q.params.includes("'scanner@example.com'") && q.params.includes("'2001:db8::1'"))).toBe(true);
   });
 });
 

@@ -13,6 +13,7 @@ describe('handler configuration from the environment', () => {
       ...ENV,
       OKTA_LAKE_THRESHOLDS: '{"okta-brute-force-user": {"min_failures": 30}}',
       OKTA_LAKE_DISABLED_DETECTIONS: '["okta-session-roaming"]',
+      OKTA_LAKE_EXCLUSIONS: '{"*": {"ips": ["203.0.113.0/24"]}}',
     });
     expect(config).toEqual({
       workgroup: 'okta-lake',
@@ -22,6 +23,7 @@ describe('handler configuration from the environment', () => {
       findingsEventBus: 'default',
       thresholds: { 'okta-brute-force-user': { min_failures: 30 } },
       disabledDetections: ['okta-session-roaming'],
+      exclusions: { '*': { ips: ['203.0.113.0/24'] } },
     });
   });
 
@@ -43,14 +45,17 @@ describe('handler configuration from the environment', () => {
 
   it('checks thresholds and switched-off detections against the catalog, naming the variable', () => {
     const catalog = [detectionFolder('okta-brute-force-user')];
-    expect(() => configureCatalog(catalog, { thresholds: { 'okta-nope': { x: 1 } }, disabledDetections: [] })).toThrow(
+    expect(() => configureCatalog(catalog, { thresholds: { 'okta-nope': { x: 1 } }, disabledDetections: [], exclusions: {} })).toThrow(
       /^environment variable OKTA_LAKE_THRESHOLDS: thresholds: no detection "okta-nope"/,
     );
-    expect(() => configureCatalog(catalog, { thresholds: { 'okta-brute-force-user': { min_failures: 1 } }, disabledDetections: [] })).toThrow(
+    expect(() => configureCatalog(catalog, { thresholds: { 'okta-brute-force-user': { min_failures: 1 } }, disabledDetections: [], exclusions: {} })).toThrow(
       /OKTA_LAKE_THRESHOLDS: thresholds\.okta-brute-force-user\.min_failures: value 1 is below the minimum 2/,
     );
-    expect(() => configureCatalog(catalog, { thresholds: {}, disabledDetections: ['okta-nope'] })).toThrow(
+    expect(() => configureCatalog(catalog, { thresholds: {}, disabledDetections: ['okta-nope'], exclusions: {} })).toThrow(
       /^environment variable OKTA_LAKE_DISABLED_DETECTIONS: disabled detections: no detection "okta-nope"/,
+    );
+    expect(() => configureCatalog(catalog, { thresholds: {}, disabledDetections: [], exclusions: { 'okta-brute-force-user': { ips: ['10.0.0.0/33'] } } })).toThrow(
+      /^environment variable OKTA_LAKE_EXCLUSIONS: exclusions\.okta-brute-force-user\.ips\[0\]: "10\.0\.0\.0\/33": the prefix length must be 0 to 32/,
     );
   });
 

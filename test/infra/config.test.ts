@@ -36,7 +36,7 @@ describe('config: values that synth accepts', () => {
     expect(config.schedules).toEqual({ enabled: true, hourlyMinute: 20, dailyAt: '00:30' });
     expect(config.athena.bytesScannedCutoffPerQuery).toBe(10 * 1024 ** 3);
     expect(config.retentionDays).toEqual({ events: 365, raw: 90, errors: 30, results: 7, noncurrentVersions: 7, logs: 30 });
-    expect(config.detections).toEqual({ thresholds: {}, disabledDetections: [] });
+    expect(config.detections).toEqual({ thresholds: {}, exclusions: {}, disabledDetections: [] });
     expect(config.backend).toBeUndefined();
   });
 
@@ -92,7 +92,7 @@ describe('config: values that synth accepts', () => {
     expect(config.firehose.bufferingIntervalSeconds).toBe(600);
     expect(config.schedules).toMatchObject({ hourlyMinute: 25, enabled: false });
     expect(config.notifications.findingEmails).toEqual(['a@example.com', 'b@example.com']);
-    expect(config.detections).toEqual({ thresholds: { 'okta-password-spray': { min_users: 12 } }, disabledDetections: ['okta-session-roaming'] });
+    expect(config.detections).toEqual({ thresholds: { 'okta-password-spray': { min_users: 12 } }, exclusions: {}, disabledDetections: ['okta-session-roaming'] });
     expect(config.backend).toEqual({ type: 's3', bucket: 'acme-terraform-state', key: 'okta-log-lake/terraform.tfstate', useLockfile: true });
   });
 
@@ -342,6 +342,15 @@ describe('config: detections are checked against the catalog the functions ship 
   it('refuses a non-numeric value for a numeric threshold', () => {
     expect(synthProblem({ thresholds: { 'okta-brute-force-user': { min_failures: 'thirty' } } })).toBe(
       'config field "detections.thresholds": thresholds.okta-brute-force-user.min_failures: value "thirty" is not a number (the default is 20)',
+    );
+  });
+
+  it('refuses exclusions for an unknown detection, or an address that is not one, naming the entry', () => {
+    expect(synthProblem({ exclusions: { 'okta-password-spary': { ips: ['203.0.113.7'] } } })).toMatch(
+      /^config field "detections.exclusions": exclusions: no detection "okta-password-spary" \(use "\*" for every detection; known: /,
+    );
+    expect(synthProblem({ exclusions: { '*': { ips: ['203.0.113.0/24', '203.0.113.300'] } } })).toBe(
+      'config field "detections.exclusions": exclusions.*.ips[1]: "203.0.113.300" is not an IP address or an IPv4 CIDR range (e.g. 203.0.113.7 or 203.0.113.0/24)',
     );
   });
 

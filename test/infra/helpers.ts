@@ -28,7 +28,7 @@ export const TEST_CONFIG = {
   athena: { bytesScannedCutoffPerQuery: 5 * 1024 ** 3 },
   lake: { projectionStartDate: '2025-06-01' },
   watchdog: { silenceMinutes: 90 },
-  detections: { thresholds: { 'okta-password-spray': { min_users: 12 }, 'okta-sign-in-from-denied-country': { denied_countries: 'Atlantis' } }, disabledDetections: ['okta-session-roaming'] },
+  detections: { thresholds: { 'okta-password-spray': { min_users: 12 }, 'okta-sign-in-from-denied-country': { denied_countries: 'Atlantis' } }, exclusions: { 'okta-password-spray': { ips: ['203.0.113.0/24'], users: ['scanner@example.com'] } }, disabledDetections: ['okta-session-roaming'] },
 } satisfies OktaLakeConfigInput;
 
 /** Two investigation files, written to a temporary folder (the repository's own may not exist yet). */

@@ -412,6 +412,7 @@ describe('6. Lambdas', () => {
     expect(vars[HANDLER_ENV.findingsEventBus]).toBe(`arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/default`);
     expect(JSON.parse(vars[HANDLER_ENV.thresholds]!)).toEqual(TEST_CONFIG.detections.thresholds);
     expect(JSON.parse(vars[HANDLER_ENV.disabledDetections]!)).toEqual(['okta-session-roaming']);
+    expect(JSON.parse(vars[HANDLER_ENV.exclusions]!)).toEqual(TEST_CONFIG.detections.exclusions);
     expect(vars).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'okta-log-lake', LOG_LEVEL: 'INFO' });
   });
 
