@@ -209,6 +209,11 @@ const detections = z.strictObject({
       { error: 'must be an object of detection ids (or "*") to {"ips": [...], "users": [...]}' },
     )
     .default({}),
+  /**
+   * Whether the single-event detections with a near-real-time path (their `near_real_time` metadata) also notify
+   * within a minute of the event, through EventBridge rules on the partner bus and a function. @default true
+   */
+  nearRealTime: z.boolean({ error: 'must be true or false' }).default(true),
   /** Detection ids that do not run. @default none */
   disabledDetections: z
     .array(str(DETECTION_ID_RULE).regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: DETECTION_ID_RULE }), {

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { eventPatternSchema } from './event-pattern.ts';
 import { ExclusionError, resolveExclusions, type DetectionExclusions, type ExclusionConfig } from './exclusions.ts';
 
 export const SEVERITIES = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
@@ -57,6 +58,31 @@ const metadataSchema = z.strictObject({
     .strictObject(Object.fromEntries(PEERS.map((p) => [p, z.array(z.string().min(3)).optional()])) as Record<Peer, z.ZodOptional<z.ZodArray<z.ZodString>>>)
     .default({}),
   /**
+   * A near-real-time path for a detection that needs one event and no history: an EventBridge rule on the partner
+   * bus whose pattern is `pattern` (on the Okta LogEvent, Okta's own field names: `eventType`, `outcome.result`,
+   * `debugContext.debugData.*`) calls the near-real-time function within a minute, which notifies the finding the
+   * hourly run will find, under the same id (core/near-real-time.ts). `entity` names the finding's entity exactly as
+   * query.sql does; `raise` gives the severity of events matching `when` (the first that matches) where the query
+   * raises it. test/detections/near-real-time.test.ts checks all three against the fixtures.
+   */
+  near_real_time: z
+    .strictObject({
+      pattern: eventPatternSchema,
+      entity: z.strictObject({
+        /** The finding's entity_type. */
+        type: z.string().regex(/^[a-z][a-z_]*$/),
+        /** The actor, or the first target of `target_type`. */
+        from: z.enum(['actor', 'target']),
+        target_type: z.string().min(1).optional(),
+        /** The fields tried in order, the first not null naming the entity. @default [alternateId, id] */
+        fields: z.array(z.enum(['alternateId', 'id', 'displayName'])).min(1).default(['alternateId', 'id']),
+        /** The entity id when every field is null. @default none: the event makes no finding */
+        fallback: z.string().min(1).optional(),
+      }).refine((e) => (e.from === 'target') === (e.target_type !== undefined), { message: 'target_type is required with from: target, and only then' }),
+      raise: z.array(z.strictObject({ severity: z.enum(SEVERITIES), when: eventPatternSchema })).default([]),
+    })
+    .optional(),
+  /**
    * Where the peers disagree on a threshold or a severity: what we chose and why (e.g. a lower band at a lower
    * severity). Shown in the catalog doc.
    */
@@ -92,7 +118,12 @@ export function parseDetection(where: string, yamlText: string, sql: string): De
   } catch (e) {
     throw new CatalogError(`${where}/detection.yaml: not valid YAML: ${(e as Error).message}`);
   }
-  const parsed = metadataSchema.safeParse(raw);
+  const parsed = metadataSchema
+    .refine((m) => !m.near_real_time || (m.cadence === 'hourly' && m.lookback_hours === 1), {
+      message: 'only an hourly detection over one hour (a single event, no history) can have a near-real-time path',
+      path: ['near_real_time'],
+    })
+    .safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.join('.') || '(top level)';

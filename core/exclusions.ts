@@ -204,3 +204,17 @@ export function replaceTableReferences(sql: string, table: string, derived: stri
   }
   return out;
 }
+
+/**
+ * The same test as the SQL's, in code, for the near-real-time path (one event, no engine): whether `ip` or one of
+ * `users` (logins or ids) is excluded.
+ */
+export function isExcluded(ex: DetectionExclusions, candidate: { readonly ip?: string | null; readonly users: readonly (string | null | undefined)[] }): boolean {
+  const ip = candidate.ip?.toLowerCase();
+  if (ip && ip !== 'null') {
+    if (ex.ips.includes(ip)) return true;
+    const n = ipv4Number(ip);
+    if (n !== undefined && ex.ipv4Ranges.some(([from, to]) => n >= from && n <= to)) return true;
+  }
+  return candidate.users.some((u) => typeof u === 'string' && ex.users.includes(u.toLowerCase()));
+}

@@ -30,6 +30,7 @@ import { LakeFunction } from './lambda/function.ts';
 import { InvestigationQueries, loadInvestigations } from './named-queries.ts';
 import { OktaApiAccess } from './okta-api-access.ts';
 import { OktaLogStream } from './okta-log-stream.ts';
+import { NearRealTimeRules } from './near-real-time.ts';
 import { PartnerEventRouting } from './partner-bus.ts';
 import { LakeProviders } from './providers.ts';
 import { dailyAt, hourlyAt, minutesBefore, RunSchedules, type RunSchedule } from './scheduler.ts';
@@ -42,6 +43,7 @@ export const HANDLER_ENTRIES = {
   refreshUser: 'handlers/refresh-user.ts',
   recoverGap: 'handlers/recover-gap.ts',
   inventory: 'handlers/inventory-collect.ts',
+  nearRealTime: 'handlers/near-real-time-detections.ts',
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;
@@ -101,11 +103,14 @@ export class OktaLogLakeStack extends TerraformStack {
   readonly bundles: Readonly<Record<CoreHandlerName, LambdaBundle>> & { readonly inventory?: LambdaBundle };
   /** The daily identity inventory; undefined when `inventory.enabled` is false. */
   readonly inventory: InventoryCollection | undefined;
+  /** The EventBridge rules of the near-real-time detections (none when `detections.nearRealTime` is false). */
+  readonly nearRealTime: NearRealTimeRules;
 
   constructor(scope: Construct, id: string, props: OktaLogLakeStackProps) {
     super(scope, id);
     const { config } = props;
-    checkDetectionConfig(config, props.catalog ?? loadCatalog(join(props.assetRoot ?? REPO_ROOT, 'detections')));
+    const detectionCatalog = props.catalog ?? loadCatalog(join(props.assetRoot ?? REPO_ROOT, 'detections'));
+    checkDetectionConfig(config, detectionCatalog);
     const prefix = config.namePrefix;
     new LakeProviders(this, 'providers', { config });
 
@@ -231,6 +236,14 @@ export class OktaLogLakeStack extends TerraformStack {
         maxAge: 6 * 3600,
         writes: [findings.name, activity.name, notified.name],
       },
+      nearRealTime: {
+        id: 'near-real-time',
+        description: 'Tells the findings of single-event detections within a minute of the event (EventBridge rules on the partner bus)',
+        // A few Athena queries (the ledger, the identity line) and one notification.
+        timeout: 120,
+        maxAge: 3600,
+        writes: [notified.name],
+      },
       refreshUser: {
         id: 'refresh-user',
         description: "Re-runs one user's activity snapshot and checks at once (a finding about the user, or on demand)",
@@ -293,6 +306,15 @@ export class OktaLogLakeStack extends TerraformStack {
       functions[name] = fn;
     }
     this.findingsOut.escalateUserFindingsTo(functions.refreshUser);
+    this.nearRealTime = new NearRealTimeRules(this, 'near-real-time', {
+      namePrefix: prefix,
+      routing: this.routing,
+      detections: config.detections.nearRealTime
+        ? detectionCatalog.filter((d) => d.near_real_time && !config.detections.disabledDetections.includes(d.id))
+        : [],
+      function: functions.nearRealTime,
+      key: this.key,
+    });
 
     if (inventoryOn) {
       bundles.inventory = new LambdaBundle(this, `${inventoryId}-bundle`, { bundle: built[inventoryId]! });

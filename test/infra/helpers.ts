@@ -67,7 +67,7 @@ export function synthStack(input: OktaLakeConfigInput = TEST_CONFIG, opts: { inv
   const app = Testing.app();
   const stack = new OktaLogLakeStack(app, 'okta-log-lake', {
     config,
-    handlerEntries: { hourlyDetections: FIXTURE_ENTRY, dailySnapshot: FIXTURE_ENTRY, refreshUser: FIXTURE_ENTRY, recoverGap: FIXTURE_ENTRY, inventory: FIXTURE_ENTRY },
+    handlerEntries: { hourlyDetections: FIXTURE_ENTRY, dailySnapshot: FIXTURE_ENTRY, refreshUser: FIXTURE_ENTRY, recoverGap: FIXTURE_ENTRY, inventory: FIXTURE_ENTRY, nearRealTime: FIXTURE_ENTRY },
     bundleDir,
     investigationsDir: opts.investigationsDir ?? writeInvestigations(),
   });
