@@ -1,15 +1,24 @@
--- okta-password-spray: one source IP fails sign-in for many distinct users within the hour.
+-- okta-password-spray: one source IP fails sign-in for many distinct users within the hour, or a slower spray of a few users.
 -- Reads: okta_events, the arrival hour partitions of the run. Each uuid counts once (Okta delivers at least once).
 -- A failed sign-in is user.session.start with outcome FAILURE (Classic and Identity Engine) or, in Identity Engine, a
 -- failed password verification: user.authentication.auth_via_mfa FAILURE with debugData.factor PASSWORD_AS_FACTOR.
--- Failures of other factors (push, OTP, WebAuthn) are not password guesses and are left out. Users count
--- case-insensitively, unknown logins included: spraying a list of guessed logins is still spraying.
--- Severity is raised to HIGH when a sprayed user also signed in successfully (user.session.start SUCCESS) from that IP.
+-- Identity Engine may log one wrong password as both, in the same transaction: failures count once per user and
+-- transaction.id (the user.session.start kept). Failures of other factors (push, OTP, WebAuthn) are not password
+-- guesses and are left out. Users count case-insensitively, unknown logins included: spraying a list of guessed
+-- logins is still spraying.
+-- Two bands, one finding per IP:
+--   * default (MEDIUM): failures for at least :min_users distinct users from the IP within the hour;
+--   * low-and-slow (LOW): fewer users, each tried a few times, paced to stay under the lockout: at least
+--     :low_min_users users with 2 or more failures, at least :low_min_failures failures in all, no user with more
+--     than :low_max_per_user (more is brute force against that user), first to last failure at least
+--     :low_min_span_minutes apart (a burst of seconds is a script retrying, not a paced spray).
+-- Severity is raised to HIGH in either band when a sprayed user also signed in successfully (user.session.start
+-- SUCCESS) from that IP.
 -- False positives: a corporate NAT or VPN egress shared by many users on a morning of expired passwords; an SSO proxy
 -- or integration replaying stale credentials for many accounts.
 with events as (
   select
-    uuid, published, eventtype, actor, client, outcome, debugcontext,
+    uuid, published, eventtype, actor, client, outcome, debugcontext, transaction,
     row_number() over (partition by lower(uuid) order by published) as copy
   from okta_events
   where dt between :scan_from_dt and :scan_to_dt
@@ -20,10 +29,12 @@ with events as (
 attempts as (
   select
     uuid, published, eventtype,
+    from_iso8601_timestamp(published) as ts,
     outcome.result as result,
     lower(actor.alternateid) as login,
     nullif(client.ipaddress, 'null') as ip,
-    nullif(client.geographicalcontext.country, 'null') as country
+    nullif(client.geographicalcontext.country, 'null') as country,
+    coalesce(nullif(transaction.id, 'unknown'), lower(uuid)) as tx
   from events
   where copy = 1
     and actor.alternateid is not null
@@ -33,14 +44,51 @@ attempts as (
       or (outcome.result = 'FAILURE' and element_at(debugcontext.debugdata, 'factor') = 'PASSWORD_AS_FACTOR')
     )
 ),
+-- One failed attempt per user and transaction.
 failures as (
-  select * from attempts where result = 'FAILURE'
+  select uuid, published, eventtype, ts, result, login, ip, country
+  from (
+    select
+      *,
+      row_number() over (
+        partition by ip, login, tx
+        order by case when eventtype = 'user.session.start' then 0 else 1 end, ts, uuid
+      ) as nth
+    from attempts
+    where result = 'FAILURE'
+  ) as a
+  where nth = 1
+),
+per_user as (
+  select ip, login, count(*) as failures
+  from failures
+  group by ip, login
+),
+per_ip as (
+  select
+    f.ip,
+    count(distinct f.login) as users,
+    count(*) as failures,
+    date_diff('second', min(f.ts), max(f.ts)) as span_seconds
+  from failures as f
+  group by f.ip
+),
+spread as (
+  select ip, max(failures) as max_per_user, count_if(failures >= 2) as repeated_users
+  from per_user
+  group by ip
 ),
 sprays as (
-  select ip
-  from failures
-  group by ip
-  having count(distinct login) >= :min_users
+  select p.ip, case when p.users >= :min_users then 'default' else 'low' end as band
+  from per_ip as p
+  join spread as s on s.ip = p.ip
+  where p.users >= :min_users
+    or (
+      s.repeated_users >= :low_min_users
+      and p.failures >= :low_min_failures
+      and s.max_per_user <= :low_max_per_user
+      and p.span_seconds >= :low_min_span_minutes * 60
+    )
 ),
 sprayed as (
   select distinct f.ip, f.login
@@ -49,23 +97,26 @@ sprayed as (
 ),
 -- A sprayed user signing in from the spraying IP: the spray may have found a password.
 successes as (
-  select a.*
+  select a.uuid, a.published, a.eventtype, a.ts, a.result, a.login, a.ip, a.country
   from attempts as a
   join sprayed as s on s.ip = a.ip and s.login = a.login
   where a.eventtype = 'user.session.start'
     and a.result = 'SUCCESS'
 ),
 evidence as (
-  select f.* from failures as f join sprays as s on s.ip = f.ip
+  select f.*, s.band from failures as f join sprays as s on s.ip = f.ip
   union all
-  select * from successes
+  select c.*, s.band from successes as c join sprays as s on s.ip = c.ip
 )
 select
   'ip' as entity_type,
   ip as entity_id,
-  case when count_if(result = 'SUCCESS') > 0 then 'HIGH' end as severity,
-  min(from_iso8601_timestamp(published)) as first_seen,
-  max(from_iso8601_timestamp(published)) as last_seen,
+  case
+    when count_if(result = 'SUCCESS') > 0 then 'HIGH'
+    when max(band) = 'low' then 'LOW'
+  end as severity,
+  min(ts) as first_seen,
+  max(ts) as last_seen,
   count(*) as event_count,
   array_agg(uuid order by published, uuid) as event_uuids,
   array_sort(array_agg(distinct login)) as actors,
@@ -73,7 +124,15 @@ select
   concat(
     ip, coalesce(concat(' (', max(country), ')'), ''), ' failed sign-in for ',
     cast(count(distinct case when result = 'FAILURE' then login end) as varchar), ' distinct users (',
-    cast(count_if(result = 'FAILURE') as varchar), ' failures)',
+    cast(count_if(result = 'FAILURE') as varchar), ' failures',
+    case
+      when max(band) = 'low' then concat(
+        ', a slow spray over ', cast(date_diff('minute', min(case when result = 'FAILURE' then ts end),
+                                                max(case when result = 'FAILURE' then ts end)) as varchar),
+        ' minutes, at most ', cast(max(per_user_failures) as varchar), ' per user')
+      else ''
+    end,
+    ')',
     case
       when count_if(result = 'SUCCESS') > 0 then concat(
         '; ', cast(count(distinct case when result = 'SUCCESS' then login end) as varchar),
@@ -81,5 +140,9 @@ select
       else ''
     end
   ) as summary
-from evidence
+from (
+  select e.*, u.failures as per_user_failures
+  from evidence as e
+  left join per_user as u on u.ip = e.ip and u.login = e.login
+) as x
 group by ip
