@@ -1,7 +1,11 @@
 -- okta-admin-role-assigned: an administrator role was granted to a user.
 -- Reads: okta_events (arrival hour partitions of the run), successful user.account.privilege.grant events
---   whose debugData.privilegeGranted names an administrator role. Each uuid counts once (Okta delivers at
---   least once). One finding per user who received a role in the hour; HIGH when a role is Super administrator.
+--   whose debugData.privilegeGranted names an administrator role: "admin" in any case, so "Read only admin" counts
+--   as well as "... administrator". Each uuid counts once (Okta delivers at least once). One finding per user who
+--   received a role in the hour; HIGH when a role is Super administrator. privilegeGranted lists all the roles the
+--   user holds after the grant (direct and through groups), so the HIGH can also come from a super admin being
+--   granted another role.
+--   Custom roles bound through resource sets (iam.resourceset.bindings.add) are okta-custom-admin-role-changed.
 -- False positives: planned admin onboarding and role changes; break-glass accounts being prepared.
 with events as (
   select
@@ -23,7 +27,7 @@ grants as (
     element_at(debugcontext.debugdata, 'privilegeGranted') as privilege
   from events
   where copy = 1
-    and regexp_like(element_at(debugcontext.debugdata, 'privilegeGranted'), '[aA]dministrator')
+    and regexp_like(element_at(debugcontext.debugdata, 'privilegeGranted'), '(?i)admin')
 )
 select
   'user' as entity_type,
