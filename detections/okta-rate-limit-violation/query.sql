@@ -1,5 +1,8 @@
 -- okta-rate-limit-violation: Okta rejected requests of one caller because an org, operation, client or concurrency rate limit was violated.
 -- Reads: okta_events, the rate-limit violation event types, in the arrival hour partitions of the run. Each uuid counts once.
+-- The violations: system.client.rate_limit / concurrency_rate_limit, system.operation.rate_limit, system.org.rate_limit,
+-- core.concurrency.org.limit.violation, and system.operation.concurrency_limit.violation (too many concurrent operations
+-- of one kind, e.g. one API token's web requests; GA 2022.07.0, which Panther's rule misses).
 -- Not flagged: rate-limit warnings and notifications (system.org.rate_limit.warning, ...client_id_rate_limit_warning)
 -- and application.integration.rate_limit_exceeded (an app integration's own outbound calls being throttled).
 -- One finding per caller and hour: the user (actor login), or the client IP when Okta logs the actor as "unknown".
@@ -17,6 +20,7 @@ with events as (
       or eventtype like 'system.operation.rate_limit.%'
       or eventtype like 'system.org.rate_limit.%'
       or eventtype = 'core.concurrency.org.limit.violation'
+      or eventtype = 'system.operation.concurrency_limit.violation'
     )
     and strpos(eventtype, 'violation') > 0
 ),
