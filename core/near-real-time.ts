@@ -19,7 +19,9 @@ import { isExcluded, type DetectionExclusions } from './exclusions.ts';
 import type { Finding } from './findings.ts';
 import { hourlyRunName } from './hourly.ts';
 import { isNew, notifiedAround } from './notification-ledger.ts';
-import { sqlTimestamp } from './sql-params.ts';
+import { bindNamedParams, compileNamedParams, sqlTimestamp, type SqlParam } from './sql-params.ts';
+import { SqlLiteral } from '../engines/sql-values.ts';
+import { readSql } from './sql-files.ts';
 
 /** The parts of an Okta LogEvent the near-real-time path reads (Okta's field names, as the partner bus carries them). */
 interface LogEventParts {
@@ -105,20 +107,23 @@ export async function alreadyNotified(engine: QueryEngine, finding: Finding): Pr
 }
 
 /**
- * Writes the ledger rows of findings notified outside a run (they are not in `findings` yet, so the rows come from
- * the findings themselves), one partition per call, named by the ids it holds, as core/notification-ledger.ts does.
+ * Writes the ledger row of a finding notified outside a run (it is not in `findings` yet, so the row comes from the
+ * finding itself), in a partition of its own named by its id, as core/notification-ledger.ts names its batches.
+ * Event uuids that are not plain tokens (Okta's are UUIDs) are left out of the row rather than written into the query
+ * text; the finding id still keeps the hourly run from telling the finding again.
  */
-export async function recordNotifiedEarly(engine: QueryEngine, findings: readonly Finding[], now: () => Date): Promise<void> {
-  const byDt = new Map<string, Finding[]>();
-  for (const f of findings) byDt.set(f.dt, [...(byDt.get(f.dt) ?? []), f]);
-  for (const [dt, group] of byDt) {
-    const ids = [...new Set(group.map((f) => f.finding_id))].sort();
-    const batch = `nrt-${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 16)}`;
-    const at = sqlTimestamp(now());
-    await engine.writeRows(
-      notified,
-      { dt, batch },
-      group.map((f) => ({ finding_id: f.finding_id, detection: f.detection, event_uuids: [...f.event_uuids], notified_at: at })),
-    );
-  }
+export async function recordNotifiedEarly(engine: QueryEngine, finding: Finding, now: () => Date): Promise<void> {
+  const uuids = finding.event_uuids.filter((u) => /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/.test(u));
+  const template = readSql('core/sql/record-notified-early.sql').replace('{{event_uuids}}', () => uuids.map((_, i) => `:event_uuid_${i}`).join(', '));
+  const compiled = compileNamedParams(template);
+  const values: Record<string, SqlParam> = {
+    finding_id: SqlLiteral.token(finding.finding_id),
+    detection: SqlLiteral.token(finding.detection),
+    notified_at: SqlLiteral.timestamp(sqlTimestamp(now())),
+    ...Object.fromEntries(uuids.map((u, i) => [`event_uuid_${i}`, SqlLiteral.token(u)])),
+  };
+  const batch = `nrt-${createHash('sha256').update(finding.finding_id).digest('hex').slice(0, 16)}`;
+  await engine.replacePartition(notified, { dt: finding.dt, batch }, [
+    { sql: compiled.text, params: bindNamedParams(compiled, values, 'record-notified-early.sql'), label: 'record-notified-early.sql' },
+  ]);
 }

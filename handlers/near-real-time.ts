@@ -48,7 +48,7 @@ export async function nearRealTimeInvocation(runtime: Runtime, input: unknown, n
   if (await alreadyNotified(runtime.engine, finding)) return { detection: id, outcome: 'already-notified', finding_id: finding.finding_id };
   await runtime.notifier.notify([finding], { identities: await notifiedIdentities(runtime, [finding]) });
   // Only once the notification went out: a retry after a failed one notifies again (at least once).
-  await recordNotifiedEarly(runtime.engine, [finding], now);
+  await recordNotifiedEarly(runtime.engine, finding, now);
   runtime.log.info('near-real-time finding notified', { detection: id, finding_id: finding.finding_id, entity: finding.entity.id });
   return { detection: id, outcome: 'notified', finding_id: finding.finding_id };
 }

@@ -306,7 +306,7 @@ export class OktaLogLakeStack extends TerraformStack {
       functions[name] = fn;
     }
     this.findingsOut.escalateUserFindingsTo(functions.refreshUser);
-    this.nearRealTime = new NearRealTimeRules(this, 'near-real-time', {
+    this.nearRealTime = new NearRealTimeRules(this, 'near-real-time-rules', {
       namePrefix: prefix,
       routing: this.routing,
       detections: config.detections.nearRealTime

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../core/catalog.ts';
 import { matchesPattern } from '../../core/event-pattern.ts';
-import { nearRealTimeFinding } from '../../core/near-real-time.ts';
+import { nearRealTimeFinding, recordNotifiedEarly } from '../../core/near-real-time.ts';
+import { LocalLake } from '../../lake/local-lake.ts';
 import { parseIsoInstant, hourOf } from '../../schema/layout.ts';
 import { detectOnEvents } from '../support/local.ts';
 
@@ -59,5 +60,26 @@ describe('near-real-time detections', () => {
       const rule = JSON.stringify({ source: ['aws.partner/okta.com/an-org-name-of-63-characters-an-org-name-of-63-chara/okta-log-lake-events'], detail: pattern });
       expect(rule.length).toBeLessThanOrEqual(4096);
     });
+  });
+
+  it('leaves the hourly run nothing new to tell once the finding was told early (the ledger on DuckDB)', async () => {
+    const d = nearRealTime.find((x) => x.id === 'okta-api-token-created')!;
+    const positive = events(d.dir!, 'positive.ndjson');
+    // Two lakes of the same events: told early in one, not in the other (the control: its hourly run has news).
+    const newFindingsOfHour = async (tellEarly: boolean) => {
+      const lake = await LocalLake.temporary({ catalog: [d] });
+      try {
+        const hour = (await lake.ingestEvents(positive.map((p) => p.line))).hours[0]!;
+        for (const { event } of tellEarly ? positive.filter(({ event }) => matchesPattern(event, d.near_real_time!.pattern)) : []) {
+          const early = nearRealTimeFinding(d, event, hour);
+          if (early) await recordNotifiedEarly(lake.engine, early, () => new Date('2026-01-01T00:00:00Z'));
+        }
+        return (await lake.detectHour(hour)).newFindings;
+      } finally {
+        lake.close();
+      }
+    };
+    expect((await newFindingsOfHour(false)).length).toBeGreaterThan(0);
+    expect(await newFindingsOfHour(true)).toEqual([]);
   });
 });

@@ -36,7 +36,7 @@ describe('config: values that synth accepts', () => {
     expect(config.schedules).toEqual({ enabled: true, hourlyMinute: 20, dailyAt: '00:30' });
     expect(config.athena.bytesScannedCutoffPerQuery).toBe(10 * 1024 ** 3);
     expect(config.retentionDays).toEqual({ events: 365, raw: 90, errors: 30, results: 7, noncurrentVersions: 7, logs: 30 });
-    expect(config.detections).toEqual({ thresholds: {}, exclusions: {}, disabledDetections: [] });
+    expect(config.detections).toEqual({ thresholds: {}, exclusions: {}, nearRealTime: true, disabledDetections: [] });
     expect(config.backend).toBeUndefined();
   });
 
@@ -92,7 +92,7 @@ describe('config: values that synth accepts', () => {
     expect(config.firehose.bufferingIntervalSeconds).toBe(600);
     expect(config.schedules).toMatchObject({ hourlyMinute: 25, enabled: false });
     expect(config.notifications.findingEmails).toEqual(['a@example.com', 'b@example.com']);
-    expect(config.detections).toEqual({ thresholds: { 'okta-password-spray': { min_users: 12 } }, exclusions: {}, disabledDetections: ['okta-session-roaming'] });
+    expect(config.detections).toEqual({ thresholds: { 'okta-password-spray': { min_users: 12 } }, exclusions: {}, nearRealTime: true, disabledDetections: ['okta-session-roaming'] });
     expect(config.backend).toEqual({ type: 's3', bucket: 'acme-terraform-state', key: 'okta-log-lake/terraform.tfstate', useLockfile: true });
   });
 

@@ -246,8 +246,9 @@ describe('what starts a recovery', () => {
 
   it('lets only that rule invoke the function', () => {
     const rule = one(plan, 'aws_cloudwatch_event_rule', nameIs('acme-lake-okta-silent-recovery'));
+    expect(all(plan, 'aws_lambda_permission').filter((p) => p.attrs.function_name === ref(fn('recover-gap'), 'function_name'))).toHaveLength(1);
 
-    expect(all(plan, 'aws_lambda_permission').map((p) => p.attrs)).toEqual([
+    expect(all(plan, 'aws_lambda_permission').filter((p) => p.attrs.source_arn === ref(rule, 'arn')).map((p) => p.attrs)).toEqual([
       { statement_id: 'okta-silent-alarm', action: 'lambda:InvokeFunction', function_name: ref(fn('recover-gap'), 'function_name'), principal: 'events.amazonaws.com', source_arn: ref(rule, 'arn') },
     ]);
   });

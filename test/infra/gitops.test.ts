@@ -54,7 +54,7 @@ describe('npm run synth', () => {
 
   it('says what the plan declares: resources by type, the partner source, the schedules, the e-mail subscriptions', () => {
     expect(a.stdout).toMatch(/^stack okta-log-lake: \d+ resources$/m);
-    expect(a.stdout).toMatch(/^ {2}aws_lambda_function +5$/m);
+    expect(a.stdout).toMatch(/^ {2}aws_lambda_function +6$/m);
     expect(a.stdout).toContain('Okta events arrive from the partner event source aws.partner/okta.com/example/okta_log_lake');
     expect(a.stdout).toMatch(/^ {2}okta-lake-hourly-detections {2}cron\(20 \* \* \* \? \*\) {2}ENABLED$/m);
     // The inventory, 20 minutes before the daily snapshot (00:30).
@@ -84,7 +84,7 @@ describe('npm run synth', () => {
     const plan = JSON.parse(readFileSync(join(a.out, 'stacks/okta-log-lake/cdk.tf.json'), 'utf8')) as Plan;
     const functions = Object.values(plan.resource!.aws_lambda_function!);
 
-    expect(functions).toHaveLength(5);
+    expect(functions).toHaveLength(6);
     for (const fn of functions) {
       const zip = join(a.out, 'stacks/okta-log-lake', String(fn.filename));
       expect(statSync(zip).size).toBeGreaterThan(10_000);

@@ -9,6 +9,8 @@ import { lakePaths } from '../../schema/layout.ts';
 import { REFRESH_RUN_PREFIX } from '../../modules/findings.ts';
 import type { Plan } from '../../modules/policy/plan.ts';
 import { HANDLER_ENTRIES } from '../../modules/stack.ts';
+import { loadCatalog } from '../../core/catalog.ts';
+import { join } from 'node:path';
 import { alarmMetricOf } from '../../modules/alarm-metrics.ts';
 import { lakeViews, okta_events_unique } from '../../schema/views.ts';
 import { trinoParseError } from '../../engines/duckdb/trino-parse.ts';
@@ -37,7 +39,7 @@ const referenced = (type: string, reference: unknown): Found => {
 /** The detection functions, which share the handler environment, the tables and the schedules. */
 const IDS = ['hourly-detections', 'daily-snapshot', 'refresh-user'];
 /** Every function, gap recovery's and the inventory's included (the inventory has a test file of its own). */
-const ALL_IDS = [...IDS, 'recover-gap', 'inventory'];
+const ALL_IDS = [...IDS, 'recover-gap', 'inventory', 'near-real-time'];
 /** The partner stream (the api-events stream of gap recovery is tested in gap-recovery.test.ts). */
 const partnerStream = () => one(plan, 'aws_kinesis_firehose_delivery_stream', nameIs('acme-lake-okta-events'));
 
@@ -58,7 +60,9 @@ describe('1. configuration reaches the plan', () => {
     const okta = (plan.provider as Record<string, Record<string, unknown>[]>).okta![0]!;
 
     expect(okta).toEqual({ org_name: 'acme', base_url: 'oktapreview.com' });
-    expect(s.json).not.toMatch(/api_token|private_key|access_token/);
+    // Okta event type names in the near-real-time rules' patterns (system.api_token.create) are not credentials.
+    const withoutPatterns = s.json.replace(/"event_pattern": "(?:[^"\\]|\\.)*"/g, '"event_pattern": ""');
+    expect(withoutPatterns).not.toMatch(/api_token|private_key|access_token/);
   });
 
   it('keeps a token in the environment out of the plan', () => {
@@ -73,6 +77,7 @@ describe('1. configuration reaches the plan', () => {
       'acme-lake-daily-snapshot',
       'acme-lake-hourly-detections',
       'acme-lake-inventory',
+      'acme-lake-near-real-time',
       'acme-lake-recover-gap',
       'acme-lake-refresh-user',
     ]);
@@ -375,6 +380,37 @@ describe('5. Athena', () => {
   });
 });
 
+describe('5b. near-real-time rules', () => {
+  const nearRealTime = loadCatalog(join(import.meta.dirname, '../../detections')).filter((d) => d.near_real_time);
+
+  it('gives each enabled near-real-time detection a rule on the partner bus, with its pattern on the event detail', () => {
+    const bus = one(plan, 'aws_cloudwatch_event_bus');
+    const rules = all(plan, 'aws_cloudwatch_event_rule').filter((r) => String(r.attrs.name).startsWith('acme-lake-rt-'));
+    const enabled = nearRealTime.filter((d) => !TEST_CONFIG.detections!.disabledDetections!.includes(d.id));
+    expect(rules.map((r) => r.attrs.name).sort()).toEqual(enabled.map((d) => `acme-lake-rt-${d.id.replace(/^okta-/, '')}`.slice(0, 64)).sort());
+    for (const d of enabled) {
+      const rule = rules.find((r) => r.attrs.name === `acme-lake-rt-${d.id.replace(/^okta-/, '')}`.slice(0, 64))!;
+      expect(rule.attrs.event_bus_name).toBe(ref(bus, 'name'));
+      expect(JSON.parse(String(rule.attrs.event_pattern))).toEqual({ source: [PARTNER_SOURCE], detail: d.near_real_time!.pattern });
+    }
+  });
+
+  it('hands the detection id and the whole event to the near-real-time function, retrying into its failure queue, invoked by those rules only', () => {
+    const rules = all(plan, 'aws_cloudwatch_event_rule').filter((r) => String(r.attrs.name).startsWith('acme-lake-rt-'));
+    expect(rules.length).toBeGreaterThan(0);
+    const targets = all(plan, 'aws_cloudwatch_event_target').filter((t) => t.attrs.target_id === 'near-real-time');
+    expect(targets).toHaveLength(rules.length);
+    for (const t of targets) {
+      expect(t.attrs.arn).toBe(ref(fn('near-real-time'), 'arn'));
+      const template = String((t.attrs.input_transformer as { input_template: string }).input_template);
+      expect(template).toMatch(/^\{"detection": "okta-[a-z0-9-]+", "event": <aws\.events\.event\.json>\}$/);
+      expect((t.attrs.retry_policy as { maximum_event_age_in_seconds: number }).maximum_event_age_in_seconds).toBe(3600);
+    }
+    const permissions = all(plan, 'aws_lambda_permission').filter((p) => p.attrs.function_name === ref(fn('near-real-time'), 'function_name'));
+    expect(permissions.map((p) => p.attrs.source_arn).sort()).toEqual(rules.map((r) => ref(r, 'arn')).sort());
+  });
+});
+
 describe('6. Lambdas', () => {
   const ids = IDS;
 
@@ -385,6 +421,7 @@ describe('6. Lambdas', () => {
       refreshUser: 'handlers/refresh-user.ts',
       recoverGap: 'handlers/recover-gap.ts',
       inventory: 'handlers/inventory-collect.ts',
+      nearRealTime: 'handlers/near-real-time-detections.ts',
     });
   });
 
@@ -653,7 +690,7 @@ describe('8. watchdog', () => {
     const work = ['acme-lake-refresh-requests.fifo', 'acme-lake-recover-gap.fifo', 'acme-lake-hourly-reruns.fifo'];
     const deadLetterQueues = all(plan, 'aws_sqs_queue').filter((q) => !work.includes(String(q.attrs.name)));
 
-    expect(deadLetterQueues).toHaveLength(9);
+    expect(deadLetterQueues).toHaveLength(10);
     expect(depth.map((x) => (x.attrs.dimensions as { QueueName: string }).QueueName).sort()).toEqual(deadLetterQueues.map((q) => ref(q, 'name')).sort());
   });
 });
@@ -692,6 +729,7 @@ describe('9. GitOps', () => {
       'function_daily_snapshot',
       'function_hourly_detections',
       'function_inventory',
+      'function_near_real_time',
       'function_recover_gap',
       'function_refresh_user',
       'glue_database',
