@@ -140,6 +140,7 @@ export function buildProgram(io: Io): Command {
     .command('doc')
     .description('the catalog as Markdown (docs/detections.md)')
     .addOption(new Option('--write <file>', 'write it to this file instead of stdout'))
+    .addOption(new Option('--config <file>', 'add a column with the exclusions this config file sets (detections.exclusions)'))
     .action(async (opts) => (await import('./commands/detections.ts')).detectionsDocCommand(io, opts));
 
   program

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assetRoot } from '../../core/assets.ts';
-import { loadCatalog } from '../../core/catalog.ts';
+import { detectionSettings, DetectionSettingsError, loadCatalog } from '../../core/catalog.ts';
 import { catalogMarkdown } from '../../core/catalog-doc.ts';
 import { dailyParams } from '../../core/daily.ts';
 import { hourlyParams } from '../../core/hourly.ts';
@@ -16,6 +16,7 @@ import { SqlLiteral } from '../../engines/sql-values.ts';
 import { addDays, dayOf, hourOf, parseDay, parseHour, type Hour } from '../../schema/layout.ts';
 import { table, type Io } from '../output.ts';
 import { UsageError } from '../usage-error.ts';
+import { detectionSettings as lakeDetectionSettings } from '../lake-options.ts';
 
 const catalog = () => loadCatalog(join(assetRoot(), 'detections'));
 
@@ -92,10 +93,23 @@ export function detectionsShowCommand(io: Io, args: { id: string; athena?: boole
 }
 
 /** Writes (or prints) the Markdown catalog, docs/detections.md. */
-export function detectionsDocCommand(io: Io, args: { write?: string }): void {
-  const markdown = catalogMarkdown(catalog());
+export function detectionsDocCommand(io: Io, args: { write?: string; config?: string }): void {
+  const detections = catalog();
+  // With --config, the configured exclusions, checked against the catalog as a run would check them.
+  const exclusions = args.config === undefined ? undefined : configuredExclusions(detections, args.config);
+  const markdown = catalogMarkdown(detections, exclusions ? { exclusions } : {});
   if (args.write) {
     writeFileSync(args.write, markdown);
     io.err(`wrote ${args.write}`);
   } else io.out(markdown.trimEnd());
+}
+
+function configuredExclusions(detections: readonly Detection[], configPath: string) {
+  const settings = lakeDetectionSettings(configPath);
+  try {
+    return detectionSettings(detections, { thresholds: settings.thresholds, disabled: settings.disabled, exclusions: settings.exclusions }).exclusions;
+  } catch (e) {
+    if (e instanceof DetectionSettingsError) throw new UsageError(`${configPath}: ${e.message}`);
+    throw e;
+  }
 }
