@@ -270,6 +270,7 @@ function bundleBench(): void {
     'refresh-user': HANDLER_ENTRIES.refreshUser,
     'recover-gap': HANDLER_ENTRIES.recoverGap,
     inventory: HANDLER_ENTRIES.inventory,
+    'near-real-time': HANDLER_ENTRIES.nearRealTime,
   };
   const built = bundleHandlers({ entries, outDir: out });
   for (const [id, bundle] of Object.entries(built)) {
