@@ -10,7 +10,8 @@ import { isNew, notifiedAround } from './notification-ledger.ts';
 import { asSubquery, SqlLiteral, type SqlQuery } from '../engines/sql-values.ts';
 import { bindNamedParams, compileNamedParams, sqlTimestamp, type SqlParam } from './sql-params.ts';
 import { boundSql, readSql } from './sql-files.ts';
-import { eventsInScope, exclusionSql, replaceTableReferences, type DetectionExclusions } from './exclusions.ts';
+import { eventsInScope, exclusionSql, type DetectionExclusions } from './exclusions.ts';
+import { replaceTableReferences } from './sql-text.ts';
 
 /** How many event uuids a finding keeps (the issue asks for at least 20). */
 export const MAX_EVENT_UUIDS = 100;

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectionSettings, loadCatalog } from '../../core/catalog.ts';
-import { ipv4Number, parseExclusionList, replaceTableReferences, resolveExclusions, type ExclusionConfig } from '../../core/exclusions.ts';
+import { ipv4Number, parseExclusionList, resolveExclusions, type ExclusionConfig } from '../../core/exclusions.ts';
+import { replaceTableReferences } from '../../core/sql-text.ts';
 import { detectOnEvents } from '../support/local.ts';
 
 const catalog = loadCatalog('detections');
