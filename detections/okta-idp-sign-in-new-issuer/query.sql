@@ -9,7 +9,7 @@
 -- Severity: HIGH when the IdP was created or activated in the window, MEDIUM when it was only updated (certificate
 -- rotation is routine, a swapped trust is not); one level up (CRITICAL, HIGH) when a user who signed in through it is
 -- an admin: an admin role in the inventory or admin changes on the activity rows of these days, a privilege grant
--- in the window, or a visit to the Okta Admin Console after the sign-in.
+-- in the window, or a visit to the Okta Admin Console (user.session.access_admin_app) after the sign-in.
 -- Also, LOW: at least :min_saml_failures inbound federation failures in the run hour for one IdP with the reasons
 -- Okta logs for a forged, replayed or unmapped assertion (Elastic's list), whether or not the IdP is new.
 -- One finding per IdP and hour (entity idp: the IdP id); the users who signed in and the admins who changed it are the actors.
@@ -26,7 +26,7 @@ with events as (
     and (
       eventtype in ('system.idp.lifecycle.create', 'system.idp.lifecycle.activate', 'system.idp.lifecycle.update')
       or eventtype in ('user.authentication.auth_via_IDP', 'user.authentication.auth_via_inbound_SAML', 'user.authentication.auth_via_social')
-      or eventtype in ('user.session.access_admin_app', 'user.account.privilege.grant', 'user.authentication.sso', 'policy.evaluate_sign_on')
+      or eventtype in ('user.session.access_admin_app', 'user.account.privilege.grant')
     )
 ),
 delivered as (
@@ -126,11 +126,8 @@ granted as (
 console as (
   select lower(actor.alternateid) as login, from_iso8601_timestamp(published) as ts
   from delivered
-  where coalesce(outcome.result, 'SUCCESS') in ('SUCCESS', 'ALLOW')
-    and (
-      eventtype = 'user.session.access_admin_app'
-      or cardinality(filter(target, t -> lower(t.displayname) in ('okta admin console', 'okta administration'))) > 0
-    )
+  where eventtype = 'user.session.access_admin_app'
+    and coalesce(outcome.result, 'SUCCESS') = 'SUCCESS'
 ),
 admin_sign_ins as (
   select distinct s.idp_id, s.login

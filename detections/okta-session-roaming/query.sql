@@ -60,25 +60,22 @@ uses as (
     and nullif(client.ipaddress, 'null') is not null
     and coalesce(client.id, '') <> 'okta.b58d5b75-07d4-5f25-bf59-368a1261a405'
 ),
+-- Each use under its two keys (one pass over the uses: a union would read the table twice in Trino).
 keyed as (
-  select 'session' as kind, session_id as key, 'session' as entity_type, session_id as entity_id, *
-  from uses
-  where session_id is not null
-  union all
-  select 'device' as kind, concat(login, ' ', dt_hash) as key, 'user' as entity_type, login as entity_id, *
-  from uses
-  where device_use
-    and login is not null
-    and dt_hash is not null
-),
-keyed_origins as (
   select
-    *,
+    k.kind,
+    if(k.kind = 'session', u.session_id, concat(u.login, ' ', u.dt_hash)) as key,
+    if(k.kind = 'session', 'session', 'user') as entity_type,
+    if(k.kind = 'session', u.session_id, u.login) as entity_id,
+    u.*,
     concat(
-      ip, '|', coalesce(country, ''), '|', coalesce(cast(asn as varchar), ''), '|', coalesce(os, ''), '|',
-      coalesce(browser, ''), '|', session_id
+      u.ip, '|', coalesce(u.country, ''), '|', coalesce(cast(u.asn as varchar), ''), '|', coalesce(u.os, ''), '|',
+      coalesce(u.browser, ''), '|', u.session_id
     ) as origin
-  from keyed
+  from uses as u
+  cross join unnest(array['session', 'device']) as k(kind)
+  where (k.kind = 'session' and u.session_id is not null)
+    or (k.kind = 'device' and u.device_use and u.login is not null and u.dt_hash is not null)
 ),
 origins as (
   select
@@ -90,57 +87,62 @@ origins as (
     arbitrary(os) as os,
     arbitrary(browser) as browser,
     bool_or(anonymized) as anonymized,
-    bool_or(in_run_hour) as has_run,
     bool_or(not in_run_hour) as has_before,
     min(ts) as first_ts
-  from keyed_origins
+  from keyed
   group by kind, key, entity_type, entity_id, origin
 ),
-numbered as (
-  select *, row_number() over (partition by kind, key order by first_ts, origin) as origin_no
+-- Every origin sees the other origins of its key (a window, not a self-join: one read of the table).
+with_peers as (
+  select
+    *,
+    array_agg(cast(row(origin, session_id, ip, country, asn, os, browser, anonymized, has_before, first_ts) as row(
+      origin varchar, session_id varchar, ip varchar, country varchar, asn bigint, os varchar, browser varchar,
+      anonymized boolean, has_before boolean, first_ts timestamp(3) with time zone
+    ))) over (partition by kind, key) as peers
   from origins
 ),
-new_pairs as (
+-- The peers this origin roams with, in pairs not both seen before the run hour (those an earlier run reported).
+paired as (
   select
-    b.kind, b.key, b.entity_type, b.entity_id,
-    a.origin as earlier_origin,
-    b.origin as later_origin,
-    b.anonymized and not a.anonymized as to_anonymizer
-  from numbered as a
-  join numbered as b
-    on a.kind = b.kind and a.key = b.key and a.origin_no < b.origin_no
-  where not (a.has_before and b.has_before)
-    and (
-      (
-        a.kind = 'session'
-        and (
-          coalesce(a.os <> b.os, false)
-          or coalesce(a.browser <> b.browser, false)
-          or (a.ip <> b.ip and (coalesce(a.country <> b.country, false) or coalesce(a.asn <> b.asn, false)))
+    kind, key, entity_type, entity_id, origin, anonymized, first_ts,
+    filter(peers, p ->
+      p.origin <> origin
+      and not (p.has_before and has_before)
+      and (
+        (
+          kind = 'session'
+          and (
+            coalesce(p.os <> os, false)
+            or coalesce(p.browser <> browser, false)
+            or (p.ip <> ip and (coalesce(p.country <> country, false) or coalesce(p.asn <> asn, false)))
+          )
+        )
+        or (
+          kind = 'device'
+          and p.session_id <> session_id
+          and p.ip <> ip
+          and (coalesce(p.os <> os, false) or coalesce(p.browser <> browser, false))
         )
       )
-      or (
-        a.kind = 'device'
-        and a.session_id <> b.session_id
-        and a.ip <> b.ip
-        and (coalesce(a.os <> b.os, false) or coalesce(a.browser <> b.browser, false))
-      )
-    )
+    ) as partners
+  from with_peers
 ),
+-- Origins in a new roaming pair; to_anonymizer: this origin is the later of a pair, through an anonymizer, and its
+-- earlier partner is not.
 involved as (
-  select kind, key, earlier_origin as origin from new_pairs
-  union
-  select kind, key, later_origin as origin from new_pairs
+  select
+    kind, key, entity_type, entity_id, origin,
+    anonymized and cardinality(filter(partners, p ->
+      not p.anonymized and (p.first_ts < first_ts or (p.first_ts = first_ts and p.origin < origin))
+    )) > 0 as to_anonymizer
+  from paired
+  where cardinality(partners) > 0
 ),
 evidence as (
-  select k.*
-  from keyed_origins as k
+  select k.*, i.to_anonymizer
+  from keyed as k
   join involved as i on i.kind = k.kind and i.key = k.key and i.origin = k.origin
-),
-escalation as (
-  select entity_type, entity_id, bool_or(to_anonymizer) as to_anonymizer, count(*) as pairs
-  from new_pairs
-  group by entity_type, entity_id
 ),
 per_entity as (
   select
@@ -155,14 +157,15 @@ per_entity as (
     array_sort(array_agg(distinct e.dt_hash)) as dt_hashes,
     array_sort(filter(array_agg(distinct e.country), v -> v is not null)) as countries,
     array_sort(filter(array_agg(distinct cast(e.asn as varchar)), v -> v is not null)) as asns,
-    array_sort(array_agg(distinct concat(coalesce(e.os, '?'), '/', coalesce(e.browser, '?')))) as user_agents
+    array_sort(array_agg(distinct concat(coalesce(e.os, '?'), '/', coalesce(e.browser, '?')))) as user_agents,
+    bool_or(e.to_anonymizer) as to_anonymizer
   from evidence as e
   group by e.entity_type, e.entity_id
 )
 select
   p.entity_type,
   p.entity_id,
-  case when x.to_anonymizer then 'CRITICAL' end as severity,
+  case when p.to_anonymizer then 'CRITICAL' end as severity,
   p.first_seen,
   p.last_seen,
   p.event_count,
@@ -185,7 +188,6 @@ select
     coalesce(nullif(array_join(p.countries, ', '), ''), '?'),
     '; AS numbers: ', coalesce(nullif(array_join(p.asns, ', '), ''), '?'),
     '; user agents: ', array_join(p.user_agents, ', '),
-    case when x.to_anonymizer then '; the new network is an anonymizing proxy or VPN' else '' end
+    case when p.to_anonymizer then '; the new network is an anonymizing proxy or VPN' else '' end
   ) as summary
 from per_entity as p
-join escalation as x on x.entity_type = p.entity_type and x.entity_id = p.entity_id
