@@ -5,7 +5,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-mini.ts';
 import { eventPatternSchema } from './event-pattern.ts';
 import { ExclusionError, resolveExclusions, type DetectionExclusions, type ExclusionConfig } from './exclusions.ts';
 
@@ -19,13 +20,15 @@ export type Peer = (typeof PEERS)[number];
 const ID = /^okta-[a-z0-9]+(-[a-z0-9]+)*$/;
 const PARAM = /^[a-z][a-z0-9_]*$/;
 
+const text = (min: number) => z.string().check(z.minLength(min));
+
 const metadataSchema = z.strictObject({
-  id: z.string().regex(ID, 'must be okta- followed by lower-case words joined by -'),
-  title: z.string().min(5),
-  description: z.string().min(10),
+  id: z.string().check(z.regex(ID, 'must be okta- followed by lower-case words joined by -')),
+  title: text(5),
+  description: text(10),
   severity: z.enum(SEVERITIES),
   /** MITRE ATT&CK technique ids, e.g. T1110.003. */
-  mitre: z.array(z.string().regex(/^T\d{4}(\.\d{3})?$/, 'must be a MITRE ATT&CK technique id like T1110 or T1110.003')).min(1),
+  mitre: z.array(z.string().check(z.regex(/^T\d{4}(\.\d{3})?$/, 'must be a MITRE ATT&CK technique id like T1110 or T1110.003'))).check(z.minLength(1)),
   /**
    * hourly: over the last arrival hours of okta_events; daily: over a day's activity (and events); posture: over a
    * day's identity inventory (okta_users, okta_factors, ...), with activity, once a day and for one user when a
@@ -34,29 +37,31 @@ const metadataSchema = z.strictObject({
    */
   cadence: z.enum(['hourly', 'daily', 'posture']),
   /** Arrival hours the query reads, ending with the run hour (hourly detections only). */
-  lookback_hours: z.number().int().min(1).max(48).default(1),
-  thresholds: z
-    .record(
-      z.string().regex(PARAM, 'threshold names are lower_snake_case'),
+  lookback_hours: z._default(z.int().check(z.gte(1), z.lte(48)), 1),
+  thresholds: z._default(
+    z.record(
+      z.string().check(z.regex(PARAM, 'threshold names are lower_snake_case')),
       z.strictObject({
         /** A number, or a comma-separated list of values as text (e.g. ISO country codes). */
         default: z.union([z.number(), z.string()]),
-        description: z.string().min(5),
-        min: z.number().optional(),
-        max: z.number().optional(),
+        description: text(5),
+        min: z.optional(z.number()),
+        max: z.optional(z.number()),
       }),
-    )
-    .default({}),
-  runbook: z.string().min(10),
-  false_positives: z.array(z.string()).min(1),
-  references: z.array(z.string()).default([]),
+    ),
+    {},
+  ),
+  runbook: text(10),
+  false_positives: z.array(z.string()).check(z.minLength(1)),
+  references: z._default(z.array(z.string()), []),
   /**
    * The public peer rules this detection answers for, by peer (names as the peer publishes them; `(partial)` where
    * ours covers only part of the rule). Shown in docs/detections.md so a team moving from a peer sees what it keeps.
    */
-  peer_rules: z
-    .strictObject(Object.fromEntries(PEERS.map((p) => [p, z.array(z.string().min(3)).optional()])) as Record<Peer, z.ZodOptional<z.ZodArray<z.ZodString>>>)
-    .default({}),
+  peer_rules: z._default(
+    z.strictObject(Object.fromEntries(PEERS.map((p) => [p, z.optional(z.array(text(3)))])) as Record<Peer, z.ZodMiniOptional<z.ZodMiniArray<z.ZodMiniString>>>),
+    {},
+  ),
   /**
    * A near-real-time path for a detection that needs one event and no history: an EventBridge rule on the partner
    * bus whose pattern is `pattern` (on the Okta LogEvent, Okta's own field names: `eventType`, `outcome.result`,
@@ -65,29 +70,36 @@ const metadataSchema = z.strictObject({
    * query.sql does; `raise` gives the severity of events matching `when` (the first that matches) where the query
    * raises it. test/detections/near-real-time.test.ts checks all three against the fixtures.
    */
-  near_real_time: z
-    .strictObject({
+  near_real_time: z.optional(
+    z.strictObject({
       pattern: eventPatternSchema,
-      entity: z.strictObject({
-        /** The finding's entity_type. */
-        type: z.string().regex(/^[a-z][a-z_]*$/),
-        /** The actor, or the first target of `target_type`. */
-        from: z.enum(['actor', 'target']),
-        target_type: z.string().min(1).optional(),
-        /** The fields tried in order, the first not null naming the entity. @default [alternateId, id] */
-        fields: z.array(z.enum(['alternateId', 'id', 'displayName'])).min(1).default(['alternateId', 'id']),
-        /** The entity id when every field is null. @default none: the event makes no finding */
-        fallback: z.string().min(1).optional(),
-      }).refine((e) => (e.from === 'target') === (e.target_type !== undefined), { message: 'target_type is required with from: target, and only then' }),
-      raise: z.array(z.strictObject({ severity: z.enum(SEVERITIES), when: eventPatternSchema })).default([]),
-    })
-    .optional(),
+      entity: z
+        .strictObject({
+          /** The finding's entity_type. */
+          type: z.string().check(z.regex(/^[a-z][a-z_]*$/)),
+          /** The actor, or the first target of `target_type`. */
+          from: z.enum(['actor', 'target']),
+          target_type: z.optional(text(1)),
+          /** The fields tried in order, the first not null naming the entity. @default [alternateId, id] */
+          fields: z._default(z.array(z.enum(['alternateId', 'id', 'displayName'])).check(z.minLength(1)), ['alternateId', 'id']),
+          /** The entity id when every field is null. @default none: the event makes no finding */
+          fallback: z.optional(text(1)),
+        })
+        .check(z.refine((e) => (e.from === 'target') === (e.target_type !== undefined), { message: 'target_type is required with from: target, and only then' })),
+      raise: z._default(z.array(z.strictObject({ severity: z.enum(SEVERITIES), when: eventPatternSchema })), []),
+    }),
+  ),
   /**
    * Where the peers disagree on a threshold or a severity: what we chose and why (e.g. a lower band at a lower
    * severity). Shown in the catalog doc.
    */
-  tuning: z.string().min(10).optional(),
-});
+  tuning: z.optional(text(10)),
+}).check(
+  z.refine((m) => !m.near_real_time || (m.cadence === 'hourly' && m.lookback_hours === 1), {
+    message: 'only an hourly detection over one hour (a single event, no history) can have a near-real-time path',
+    path: ['near_real_time'],
+  }),
+);
 
 export type DetectionMetadata = z.infer<typeof metadataSchema>;
 
@@ -118,12 +130,7 @@ export function parseDetection(where: string, yamlText: string, sql: string): De
   } catch (e) {
     throw new CatalogError(`${where}/detection.yaml: not valid YAML: ${(e as Error).message}`);
   }
-  const parsed = metadataSchema
-    .refine((m) => !m.near_real_time || (m.cadence === 'hourly' && m.lookback_hours === 1), {
-      message: 'only an hourly detection over one hour (a single event, no history) can have a near-real-time path',
-      path: ['near_real_time'],
-    })
-    .safeParse(raw);
+  const parsed = metadataSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.join('.') || '(top level)';

@@ -15,7 +15,8 @@
  *   `anything-but` never matches a missing field;
  * - string operators (prefix, suffix, equals-ignore-case, wildcard) match strings only; numbers match by value.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-mini.ts';
 
 export type PatternValue = string | number | boolean | null;
 
@@ -33,31 +34,36 @@ export interface EventPattern {
 }
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const nonEmpty = z.string().check(z.minLength(1));
 const matcher = z.union([
   scalar,
-  z.strictObject({ prefix: z.string().min(1) }),
-  z.strictObject({ suffix: z.string().min(1) }),
-  z.strictObject({ 'equals-ignore-case': z.string().min(1) }),
-  z.strictObject({ wildcard: z.string().min(1) }),
+  z.strictObject({ prefix: nonEmpty }),
+  z.strictObject({ suffix: nonEmpty }),
+  z.strictObject({ 'equals-ignore-case': nonEmpty }),
+  z.strictObject({ wildcard: nonEmpty }),
   z.strictObject({ exists: z.boolean() }),
   z.strictObject({
-    'anything-but': z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()])).min(1), z.strictObject({ prefix: z.string().min(1) })]),
+    'anything-but': z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()])).check(z.minLength(1)), z.strictObject({ prefix: nonEmpty })]),
   }),
 ]);
 
 /** A pattern as a detection may write it: nested objects of non-empty matcher lists, `$or` of such patterns. */
-export const eventPatternSchema: z.ZodType<EventPattern> = z.lazy(() =>
-  z.record(
-    z.string().min(1),
-    z.union([z.array(matcher).min(1), z.array(eventPatternSchema).min(2), eventPatternSchema]),
-  ).superRefine((pattern, ctx) => {
-    for (const [field, value] of Object.entries(pattern)) {
-      const isPatternList = Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'object' && v !== null && !isOperator(v));
-      if (field === '$or' && !isPatternList) ctx.addIssue({ code: 'custom', path: [field], message: '$or takes a list of at least two patterns' });
-      if (field !== '$or' && isPatternList) ctx.addIssue({ code: 'custom', path: [field], message: 'a list of patterns is only allowed under $or' });
-    }
-  }),
-) as z.ZodType<EventPattern>;
+export const eventPatternSchema: z.ZodMiniType<EventPattern> = z.lazy(() =>
+  z
+    .record(
+      nonEmpty,
+      z.union([z.array(matcher).check(z.minLength(1)), z.array(eventPatternSchema).check(z.minLength(2)), eventPatternSchema]),
+    )
+    .check(
+      z.superRefine((pattern, ctx) => {
+        for (const [field, value] of Object.entries(pattern)) {
+          const isPatternList = Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'object' && v !== null && !isOperator(v));
+          if (field === '$or' && !isPatternList) ctx.addIssue({ code: 'custom', path: [field], message: '$or takes a list of at least two patterns', input: value });
+          if (field !== '$or' && isPatternList) ctx.addIssue({ code: 'custom', path: [field], message: 'a list of patterns is only allowed under $or', input: value });
+        }
+      }),
+    ),
+) as unknown as z.ZodMiniType<EventPattern>;
 
 const OPERATORS = new Set(['prefix', 'suffix', 'equals-ignore-case', 'wildcard', 'exists', 'anything-but']);
 const isOperator = (v: object) => Object.keys(v).length === 1 && OPERATORS.has(Object.keys(v)[0]!);

@@ -4,7 +4,8 @@
  * inventory function needs them; refresh-user has them when the inventory is enabled, and then re-reads the user's
  * inventory before their posture checks. One reader for both, so they agree on names, rules and messages.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../core/zod-mini.ts';
 import { DEFAULT_IDENTITY_RULES, type IdentityRules } from '../inventory/identity-kind.ts';
 import { INVENTORY_ENV } from './env.ts';
 import { HandlerConfigError, jsonVariable } from './runtime.ts';
@@ -12,15 +13,15 @@ import { HandlerConfigError, jsonVariable } from './runtime.ts';
 type Env = Readonly<Record<string, string | undefined>>;
 
 const VALUE_RULE = 'each value must be 1-100 characters without control characters';
-const values = z.array(z.string().refine((v) => /^[^\p{Cc}]{1,100}$/u.test(v), { error: VALUE_RULE }), { error: 'must be a list of strings' });
+const values = z.array(z.string().check(z.refine((v) => /^[^\p{Cc}]{1,100}$/u.test(v), { error: VALUE_RULE })), { error: 'must be a list of strings' });
 
 /** Fields left out take their default (DEFAULT_IDENTITY_RULES); a field this reader does not know is an error. */
 const rulesSchema = z.strictObject(
   {
-    serviceUserTypes: values.default([...DEFAULT_IDENTITY_RULES.serviceUserTypes]),
-    serviceLoginPatterns: values.default([...DEFAULT_IDENTITY_RULES.serviceLoginPatterns]),
-    serviceLogins: values.default([...DEFAULT_IDENTITY_RULES.serviceLogins]),
-    guestUserTypes: values.default([...DEFAULT_IDENTITY_RULES.guestUserTypes]),
+    serviceUserTypes: z._default(values, [...DEFAULT_IDENTITY_RULES.serviceUserTypes]),
+    serviceLoginPatterns: z._default(values, [...DEFAULT_IDENTITY_RULES.serviceLoginPatterns]),
+    serviceLogins: z._default(values, [...DEFAULT_IDENTITY_RULES.serviceLogins]),
+    guestUserTypes: z._default(values, [...DEFAULT_IDENTITY_RULES.guestUserTypes]),
   },
   { error: 'must be a JSON object with serviceUserTypes, serviceLoginPatterns, serviceLogins and guestUserTypes' },
 );

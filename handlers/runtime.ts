@@ -9,7 +9,8 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../core/zod-mini.ts';
 import { assetRoot } from '../core/assets.ts';
 import { detectionSettings, DetectionSettingsError, loadCatalog, type Detection, type ThresholdOverrides, type ThresholdValue } from '../core/catalog.ts';
 import type { DetectionExclusions, ExclusionConfig } from '../core/exclusions.ts';
@@ -43,8 +44,8 @@ export class HandlerConfigError extends Error {
 }
 
 const thresholdsSchema = z.record(z.string(), z.record(z.string(), z.union([z.number(), z.string()])));
-const disabledSchema = z.array(z.string().min(1));
-const exclusionsSchema = z.record(z.string(), z.strictObject({ ips: z.array(z.string()).optional(), users: z.array(z.string()).optional() }));
+const disabledSchema = z.array(z.string().check(z.minLength(1)));
+const exclusionsSchema = z.record(z.string(), z.strictObject({ ips: z.optional(z.array(z.string())), users: z.optional(z.array(z.string())) }));
 
 /** The value of environment variable `name`; the error names it and what it must hold. */
 export function requiredVariable(env: Readonly<Record<string, string | undefined>>, name: string, what: string): string {
@@ -75,7 +76,7 @@ function required(env: Readonly<Record<string, string | undefined>>, key: keyof 
  * names the variable, the field at fault and what it must hold, quotes the value (never a credential here) and an
  * example.
  */
-export function jsonVariable<T>(env: Readonly<Record<string, string | undefined>>, name: string, schema: z.ZodType<T>, example: string): T | undefined {
+export function jsonVariable<T>(env: Readonly<Record<string, string | undefined>>, name: string, schema: z.ZodMiniType<T>, example: string): T | undefined {
   const text = env[name]?.trim();
   if (!text) return undefined;
   let raw: unknown;
@@ -94,7 +95,7 @@ export function jsonVariable<T>(env: Readonly<Record<string, string | undefined>
   return parsed.data;
 }
 
-function json<T>(env: Readonly<Record<string, string | undefined>>, key: keyof typeof HANDLER_ENV, schema: z.ZodType<T>, fallback: T, example: string): T {
+function json<T>(env: Readonly<Record<string, string | undefined>>, key: keyof typeof HANDLER_ENV, schema: z.ZodMiniType<T>, fallback: T, example: string): T {
   return jsonVariable(env, HANDLER_ENV[key], schema, example) ?? fallback;
 }
 
