@@ -77,7 +77,10 @@ export async function convertBatch(engine: DuckDbEngine, batch: StagedBatch, opt
            ${antiJoin}
            -- Rows of one event type and user side by side compress better (about 6% smaller files) and read faster.
            order by dt, hour, eventtype, actor.alternateid, published)
-     to ${quoteString(staging)} (format parquet, compression snappy, partition_by (dt, hour),
+     -- ZSTD: about 40% smaller than SNAPPY on Okta events and no slower to write here. Athena engine v3 reads ZSTD
+     -- Parquet in Hive tables (Athena user guide, "Use Hive table compression"); Firehose writes SNAPPY in AWS, and a
+     -- reader takes each file's codec from the file, so both kinds can sit side by side under one table.
+     to ${quoteString(staging)} (format parquet, compression zstd, partition_by (dt, hour),
                            filename_pattern ${quoteString(`${batch.filePrefix}-{i}`)}, overwrite_or_ignore true)`,
   );
   const written = Number(result.value(0, 0));

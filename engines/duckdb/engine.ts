@@ -177,7 +177,7 @@ export class DuckDbEngine implements QueryEngine {
     await this.run(`create temp table ${staging} as select ${casts} from (${union})`, selects.flatMap((q) => q.params));
     try {
       await this.swapPartition(table, partition, async (file) => {
-        await this.connection.run(`copy ${staging} to ${quoteLiteral(file)} (format parquet, compression snappy)`);
+        await this.connection.run(`copy ${staging} to ${quoteLiteral(file)} (format parquet, compression zstd)`);
       });
     } finally {
       await this.connection.run(`drop table if exists ${staging}`);
