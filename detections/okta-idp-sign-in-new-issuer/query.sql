@@ -1,6 +1,7 @@
 -- okta-idp-sign-in-new-issuer: a sign-in through an identity provider created, activated or changed in the last 24 hours.
 -- Reads: okta_events, the arrival partitions of the last 24 hours (lookback_hours 24), each uuid once (its first
--- delivery); and activity of the same days (dt between :scan_from_dt and :scan_to_dt) for who is an admin.
+-- delivery): IdP changes, privilege grants and Admin Console visits, and (read once) federated sign-ins; and
+-- activity of the same days (dt between :scan_from_dt and :scan_to_dt) for who is an admin.
 -- A new issuer is an identity provider (system.idp.lifecycle.create, .activate or .update, not failed) changed in the
 -- window. A sign-in through it is a successful user.authentication.auth_via_IDP, auth_via_inbound_SAML or
 -- auth_via_social whose authenticationContext.issuer.id or one of whose targets is that IdP, published after the
@@ -15,22 +16,20 @@
 -- One finding per IdP and hour (entity idp: the IdP id); the users who signed in and the admins who changed it are the actors.
 -- False positives: planned set-up of a new SSO partner, social login or Org2Org hub, and its first sign-ins;
 -- certificate rotation of an existing IdP followed by ordinary sign-ins (MEDIUM); a misconfigured IdP failing (LOW).
-with events as (
+with change_events as (
   select
-    uuid, published, eventtype, actor, client, outcome, target, authenticationcontext,
-    concat(dt, '-', hour) = :scan_to as in_run_hour,
-    row_number() over (partition by lower(uuid) order by published, concat(dt, '-', hour)) as copy
+    uuid, published, eventtype, actor, client, outcome, target,
+    row_number() over (partition by lower(uuid) order by published) as copy
   from okta_events
   where dt between :scan_from_dt and :scan_to_dt
     and concat(dt, '-', hour) between :scan_from and :scan_to
-    and (
-      eventtype in ('system.idp.lifecycle.create', 'system.idp.lifecycle.activate', 'system.idp.lifecycle.update')
-      or eventtype in ('user.authentication.auth_via_IDP', 'user.authentication.auth_via_inbound_SAML', 'user.authentication.auth_via_social')
-      or eventtype in ('user.session.access_admin_app', 'user.account.privilege.grant')
+    and eventtype in (
+      'system.idp.lifecycle.create', 'system.idp.lifecycle.activate', 'system.idp.lifecycle.update',
+      'user.session.access_admin_app', 'user.account.privilege.grant'
     )
 ),
-delivered as (
-  select * from events where copy = 1
+changes as (
+  select * from change_events where copy = 1
 ),
 idp_changes as (
   select
@@ -40,7 +39,7 @@ idp_changes as (
     coalesce(element_at(filter(target, t -> t.type = 'IdentityProvider'), 1), element_at(target, 1)) as idp,
     coalesce(nullif(actor.alternateid, 'unknown'), actor.id) as admin,
     nullif(client.ipaddress, 'null') as ip
-  from delivered
+  from changes
   where eventtype like 'system.idp.lifecycle.%'
     and coalesce(outcome.result, 'SUCCESS') <> 'FAILURE'
 ),
@@ -56,9 +55,41 @@ changed_idps as (
   where idp.id is not null
   group by idp.id
 ),
+-- Who is an admin: the activity rows of these days (an admin role from the inventory, or admin changes made), a
+-- privilege grant in the window, or the Okta Admin Console reached after the sign-in through the new IdP.
+admin_activity as (
+  select distinct lower(login) as login
+  from activity
+  where dt between :scan_from_dt and :scan_to_dt
+    and (cardinality(admin_roles) > 0 or admin_actions > 0)
+),
+granted as (
+  select distinct lower(element_at(filter(target, t -> t.type = 'User'), 1).alternateid) as login
+  from changes
+  where eventtype = 'user.account.privilege.grant'
+    and coalesce(outcome.result, 'SUCCESS') = 'SUCCESS'
+),
+console as (
+  select lower(actor.alternateid) as login, from_iso8601_timestamp(published) as ts
+  from changes
+  where eventtype = 'user.session.access_admin_app'
+    and coalesce(outcome.result, 'SUCCESS') = 'SUCCESS'
+),
+-- Federated sign-ins, read once (Trino runs a CTE once per reference): the window's copies are read so that a
+-- sign-in delivered again is not reported again; those first delivered in the run hour are kept.
+federated_events as (
+  select
+    uuid, published, actor, client, outcome, target, authenticationcontext,
+    concat(dt, '-', hour) = :scan_to as in_run_hour,
+    row_number() over (partition by lower(uuid) order by published, concat(dt, '-', hour)) as copy
+  from okta_events
+  where dt between :scan_from_dt and :scan_to_dt
+    and concat(dt, '-', hour) between :scan_from and :scan_to
+    and eventtype in ('user.authentication.auth_via_IDP', 'user.authentication.auth_via_inbound_SAML', 'user.authentication.auth_via_social')
+),
 federated as (
   select
-    uuid, published, in_run_hour, eventtype, outcome,
+    uuid, published, outcome, target,
     from_iso8601_timestamp(published) as ts,
     lower(coalesce(
       nullif(element_at(filter(target, t -> t.type = 'User'), 1).alternateid, 'unknown'),
@@ -75,96 +106,57 @@ federated as (
       element_at(filter(target, t -> t.type = 'IdentityProvider'), 1).displayname,
       element_at(filter(target, t -> t.type <> 'User'), 1).displayname
     ) as idp_guess_name,
-    target
-  from delivered
-  where eventtype in ('user.authentication.auth_via_IDP', 'user.authentication.auth_via_inbound_SAML', 'user.authentication.auth_via_social')
+    outcome.result = 'FAILURE' and (
+      lower(outcome.reason) like 'a saml assert with the same id has already been processed%'
+      or lower(outcome.reason) like 'unable to match transformed username%'
+      or lower(outcome.reason) like 'unable to resolve idp endpoint%'
+      or lower(outcome.reason) like 'unable to validate saml response%'
+      or lower(outcome.reason) like 'unable to validate incoming saml assertion%'
+    ) as bad_assertion
+  from federated_events
+  where copy = 1
+    and in_run_hour
 ),
--- Through a changed IdP: the sign-in names it as its issuer or as one of its targets (few IdPs change: a cross join).
-new_issuer_sign_ins as (
-  select f.uuid, f.published, f.ts, f.login, f.ip, f.outcome.reason as reason, c.idp_id, c.idp_name
+-- A success through a changed IdP (it is the sign-in's issuer or one of its targets, and the change came first), or
+-- a failure with a bad-assertion reason, for the IdP the failure names.
+federated_rows as (
+  select
+    if(c.idp_id is not null, 'sign-in', 'failure') as kind,
+    coalesce(c.idp_id, f.idp_guess) as idp_id,
+    coalesce(c.idp_name, f.idp_guess_name) as idp_name,
+    f.uuid, f.ts, f.login, f.ip, f.outcome.reason as reason,
+    c.idp_id is not null and (
+      f.login in (select login from admin_activity)
+      or f.login in (select login from granted)
+      or exists (select 1 from console as a where a.login = f.login and a.ts >= f.ts)
+    ) as by_admin
   from federated as f
-  cross join changed_idps as c
-  where f.in_run_hour
-    and f.outcome.result = 'SUCCESS'
+  left join changed_idps as c
+    on f.outcome.result = 'SUCCESS'
     and f.ts >= c.changed_at
     and (f.issuer_id = c.idp_id or cardinality(filter(f.target, t -> t.id = c.idp_id)) > 0)
-),
-saml_failures as (
-  select f.*, f.idp_guess as idp_id, f.idp_guess_name as idp_name
-  from federated as f
-  where f.in_run_hour
-    and f.outcome.result = 'FAILURE'
-    and f.idp_guess is not null
-    and (
-      lower(f.outcome.reason) like 'a saml assert with the same id has already been processed%'
-      or lower(f.outcome.reason) like 'unable to match transformed username%'
-      or lower(f.outcome.reason) like 'unable to resolve idp endpoint%'
-      or lower(f.outcome.reason) like 'unable to validate saml response%'
-      or lower(f.outcome.reason) like 'unable to validate incoming saml assertion%'
-    )
-),
-failure_bursts as (
-  select idp_id
-  from saml_failures
-  group by idp_id
-  having count(distinct lower(uuid)) >= :min_saml_failures
-),
--- Who is an admin: the activity rows of these days (an admin role from the inventory, or admin changes made), a
--- privilege grant in the window, or the Okta Admin Console reached after the sign-in through the new IdP.
-admin_activity as (
-  select distinct lower(login) as login
-  from activity
-  where dt between :scan_from_dt and :scan_to_dt
-    and (cardinality(admin_roles) > 0 or admin_actions > 0)
-),
-granted as (
-  select distinct lower(element_at(filter(target, t -> t.type = 'User'), 1).alternateid) as login
-  from delivered
-  where eventtype = 'user.account.privilege.grant'
-    and coalesce(outcome.result, 'SUCCESS') = 'SUCCESS'
-),
-console as (
-  select lower(actor.alternateid) as login, from_iso8601_timestamp(published) as ts
-  from delivered
-  where eventtype = 'user.session.access_admin_app'
-    and coalesce(outcome.result, 'SUCCESS') = 'SUCCESS'
-),
-admin_sign_ins as (
-  select distinct s.idp_id, s.login
-  from new_issuer_sign_ins as s
-  where s.login in (select login from admin_activity)
-    or s.login in (select login from granted)
-    or exists (select 1 from console as c where c.login = s.login and c.ts >= s.ts)
-),
-admins_by_idp as (
-  select idp_id, array_join(array_sort(array_agg(login)), ', ') as admins
-  from admin_sign_ins
-  group by idp_id
+  where c.idp_id is not null
+    or (f.bad_assertion and f.idp_guess is not null)
 ),
 evidence as (
-  select idp_id, idp_name, uuid, ts, login, ip, 'sign-in' as kind, reason from new_issuer_sign_ins
+  select idp_id, idp_name, uuid, ts, login, ip, kind, reason, by_admin from federated_rows
   union all
-  select c.idp_id, c.idp_name, i.uuid, i.ts, lower(i.admin), i.ip, 'change', cast(null as varchar)
+  select c.idp_id, c.idp_name, i.uuid, i.ts, lower(i.admin), i.ip, 'change', cast(null as varchar), false
   from changed_idps as c
   join idp_changes as i on i.idp.id = c.idp_id
-  where c.idp_id in (select idp_id from new_issuer_sign_ins)
-  union all
-  select idp_id, idp_name, uuid, ts, login, ip, 'failure', outcome.reason from saml_failures
-  where idp_id in (select idp_id from failure_bursts)
 )
 select
   'idp' as entity_type,
   e.idp_id as entity_id,
   case
     when count_if(e.kind = 'sign-in') = 0 then 'LOW'
-    when bool_or(c.new_or_activated) and max(a.admins) is not null then 'CRITICAL'
-    when bool_or(c.new_or_activated) then cast(null as varchar)
-    when max(a.admins) is not null then cast(null as varchar)
+    when bool_or(c.new_or_activated) and bool_or(e.by_admin) then 'CRITICAL'
+    when bool_or(c.new_or_activated) or bool_or(e.by_admin) then cast(null as varchar)
     else 'MEDIUM'
   end as severity,
   min(e.ts) as first_seen,
   max(e.ts) as last_seen,
-  count(distinct e.uuid) as event_count,
+  count(*) as event_count,
   array_agg(e.uuid order by e.ts, e.uuid) as event_uuids,
   array_sort(filter(array_agg(distinct e.login), v -> v is not null)) as actors,
   array_sort(filter(array_agg(distinct e.ip), v -> v is not null)) as ips,
@@ -174,23 +166,26 @@ select
       when count_if(e.kind = 'sign-in') > 0 then concat(
         ' changed (', max(c.changes), ') from ', replace(substr(max(c.changed_published), 1, 16), 'T', ' '), ' UTC, then ',
         cast(count_if(e.kind = 'sign-in') as varchar), ' sign-in(s) through it by ',
-        array_join(array_sort(filter(array_agg(distinct case when e.kind = 'sign-in' then e.login end), v -> v is not null)), ', '),
+        array_join(array_sort(filter(array_agg(distinct if(e.kind = 'sign-in', e.login)), v -> v is not null)), ', '),
         case
-          when max(a.admins) is not null then concat(' (admin: ', max(a.admins), ')')
+          when bool_or(e.by_admin) then concat(
+            ' (admin: ', array_join(array_sort(filter(array_agg(distinct if(e.by_admin, e.login)), v -> v is not null)), ', '), ')'
+          )
           else ''
         end
       )
       else ''
     end,
     case
-      when count_if(e.kind = 'failure') > 0 then concat(
+      when count_if(e.kind = 'failure') >= :min_saml_failures then concat(
         '; ', cast(count_if(e.kind = 'failure') as varchar), ' failed federated sign-in(s) this hour: ',
-        array_join(array_sort(filter(array_agg(distinct case when e.kind = 'failure' then e.reason end), v -> v is not null)), ', ')
+        array_join(array_sort(filter(array_agg(distinct if(e.kind = 'failure', e.reason)), v -> v is not null)), ', ')
       )
       else ''
     end
   ) as summary
 from evidence as e
 left join changed_idps as c on c.idp_id = e.idp_id
-left join admins_by_idp as a on a.idp_id = e.idp_id
 group by e.idp_id
+having count_if(e.kind = 'sign-in') > 0
+  or count_if(e.kind = 'failure') >= :min_saml_failures
