@@ -56,21 +56,21 @@ enrolments as (
   where copy = 1
     and coalesce(outcome.result, 'SUCCESS') not in ('DENY', 'FAILURE')
 ),
-users_per_entity as (
+-- Counted with windows rather than a grouped copy joined back: Trino runs a CTE once per reference.
+per_user as (
   select
-    entity_type, entity_id, user_id,
-    bool_or(not in_run_hour) as seen_before
+    *,
+    bool_or(not in_run_hour) over (partition by entity_type, entity_id, user_id) as user_seen_before
   from enrolments
   where entity_id is not null
     and user_id is not null
-  group by entity_type, entity_id, user_id
 ),
-shared as (
-  select entity_type, entity_id
-  from users_per_entity
-  group by entity_type, entity_id
-  having count(*) >= case entity_type when 'device' then :min_users_per_device else :min_users_per_phone end
-    and count_if(not seen_before) > 0
+per_entity as (
+  select
+    *,
+    cardinality(array_distinct(array_agg(user_id) over (partition by entity_type, entity_id))) as users,
+    bool_or(not user_seen_before) over (partition by entity_type, entity_id) as has_new_user
+  from per_user
 ),
 proxied as (
   select
@@ -93,20 +93,19 @@ proxied_once as (
   where copy = 1
     and lower(dt_hash) not in ('unknown', 'null', '', '-')
 ),
-shared_tokens as (
-  select dt_hash
+per_token as (
+  select *, cardinality(array_distinct(array_agg(user_id) over (partition by dt_hash))) as users
   from proxied_once
-  group by dt_hash
-  having count(distinct user_id) >= :min_actors_per_dt_hash
 ),
 evidence as (
-  select e.entity_type, e.entity_id, e.entity_name, e.uuid, e.published, e.login, e.ip
-  from enrolments as e
-  join shared as s on s.entity_type = e.entity_type and s.entity_id = e.entity_id
+  select entity_type, entity_id, entity_name, uuid, published, login, ip
+  from per_entity
+  where has_new_user
+    and users >= case entity_type when 'device' then :min_users_per_device else :min_users_per_phone end
   union all
-  select 'device_token', p.dt_hash, cast(null as varchar), p.uuid, p.published, p.login, p.ip
-  from proxied_once as p
-  join shared_tokens as s on s.dt_hash = p.dt_hash
+  select 'device_token', dt_hash, cast(null as varchar), uuid, published, login, ip
+  from per_token
+  where users >= :min_actors_per_dt_hash
 )
 select
   entity_type,
