@@ -4,7 +4,7 @@
 -- activity of the same days (dt between :scan_from_dt and :scan_to_dt) for who is an admin.
 -- A new issuer is an identity provider (system.idp.lifecycle.create, .activate or .update, not failed) changed in the
 -- window. A sign-in through it is a successful user.authentication.auth_via_IDP, auth_via_inbound_SAML or
--- auth_via_social whose authenticationContext.issuer.id or one of whose targets is that IdP, published after the
+-- auth_via_social whose authenticationContext.issuer.id or one of its non-user targets is that IdP, published after the
 -- change and arrived in the run hour (so each sign-in is reported once). The 2023 cross-tenant impersonation: a
 -- super admin account taken over, a second IdP added, then users impersonated through it.
 -- Severity: HIGH when the IdP was created or activated in the window, MEDIUM when it was only updated (certificate
@@ -70,10 +70,11 @@ granted as (
     and coalesce(outcome.result, 'SUCCESS') = 'SUCCESS'
 ),
 console as (
-  select lower(actor.alternateid) as login, from_iso8601_timestamp(published) as ts
+  select lower(actor.alternateid) as login, max(from_iso8601_timestamp(published)) as last_visit
   from changes
   where eventtype = 'user.session.access_admin_app'
     and coalesce(outcome.result, 'SUCCESS') = 'SUCCESS'
+  group by lower(actor.alternateid)
 ),
 -- Federated sign-ins, read once (Trino runs a CTE once per reference): the window's copies are read so that a
 -- sign-in delivered again is not reported again; those first delivered in the run hour are kept.
@@ -89,7 +90,7 @@ federated_events as (
 ),
 federated as (
   select
-    uuid, published, outcome, target,
+    uuid, published, outcome,
     from_iso8601_timestamp(published) as ts,
     lower(coalesce(
       nullif(element_at(filter(target, t -> t.type = 'User'), 1).alternateid, 'unknown'),
@@ -106,6 +107,10 @@ federated as (
       element_at(filter(target, t -> t.type = 'IdentityProvider'), 1).displayname,
       element_at(filter(target, t -> t.type <> 'User'), 1).displayname
     ) as idp_guess_name,
+    -- the ids a sign-in may name its IdP by: its issuer, an IdentityProvider target, its first and second non-user targets
+    element_at(filter(target, t -> t.type = 'IdentityProvider'), 1).id as idp_target_id,
+    element_at(filter(target, t -> t.type <> 'User'), 1).id as other_target_id,
+    element_at(filter(target, t -> t.type <> 'User'), 2).id as second_target_id,
     outcome.result = 'FAILURE' and (
       lower(outcome.reason) like 'a saml assert with the same id has already been processed%'
       or lower(outcome.reason) like 'unable to match transformed username%'
@@ -128,13 +133,14 @@ federated_rows as (
     c.idp_id is not null and (
       f.login in (select login from admin_activity)
       or f.login in (select login from granted)
-      or exists (select 1 from console as a where a.login = f.login and a.ts >= f.ts)
+      or coalesce(v.last_visit >= f.ts, false)
     ) as by_admin
   from federated as f
   left join changed_idps as c
     on f.outcome.result = 'SUCCESS'
     and f.ts >= c.changed_at
-    and (f.issuer_id = c.idp_id or cardinality(filter(f.target, t -> t.id = c.idp_id)) > 0)
+    and c.idp_id in (f.issuer_id, f.idp_target_id, f.other_target_id, f.second_target_id)
+  left join console as v on v.login = f.login
   where c.idp_id is not null
     or (f.bad_assertion and f.idp_guess is not null)
 ),
