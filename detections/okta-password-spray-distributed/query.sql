@@ -1,7 +1,8 @@
 -- okta-password-spray-distributed: failed sign-ins for many users from many IPs in the same 15 minutes, tenant-wide.
 -- Reads: okta_events, the arrival hour partitions of the run. Each uuid counts once (Okta delivers at least once).
 -- A failed sign-in is what okta-password-spray counts: user.session.start FAILURE, or (Identity Engine)
--- user.authentication.auth_via_mfa FAILURE with debugData.factor PASSWORD_AS_FACTOR, once per user and transaction.id.
+-- user.authentication.auth_via_mfa FAILURE with debugData.factor PASSWORD_AS_FACTOR, one wrong password logged as
+-- both in the same transaction counted once.
 -- Failures are put in 15-minute buckets from the start of the run hour. A bucket is a distributed spray when it holds
 -- failures from at least :min_ips source IPs, for at least :min_users distinct users (case-insensitive), at least
 -- :min_failures in all, at most :max_per_user per user on average (a spray tries each account a few times) and at
@@ -39,22 +40,26 @@ attempts as (
       or (outcome.result = 'FAILURE' and element_at(debugcontext.debugdata, 'factor') = 'PASSWORD_AS_FACTOR')
     )
 ),
--- One failed attempt per user and transaction, in its 15-minute bucket.
+-- Identity Engine may log one wrong password twice, as user.session.start and as auth_via_mfa PASSWORD_AS_FACTOR,
+-- in the same transaction: such an auth_via_mfa failure is dropped (only the pair within a minute: transaction.id
+-- is not always a request id).
+doubles as (
+  select distinct m.uuid
+  from attempts as m
+  join attempts as s on s.login = m.login and s.tx = m.tx
+  where m.eventtype = 'user.authentication.auth_via_mfa' and m.result = 'FAILURE'
+    and s.eventtype = 'user.session.start' and s.result = 'FAILURE'
+    and abs(date_diff('second', s.ts, m.ts)) <= 60
+),
+-- Each failure in its 15-minute bucket from the start of the run hour.
 failures as (
   select
-    uuid, published, ts, result, login, ip, country,
-    cast(floor(date_diff('second', cast(:window_start as timestamp), ts) / 900.0) as bigint) as bucket
-  from (
-    select
-      *,
-      row_number() over (
-        partition by login, tx
-        order by case when eventtype = 'user.session.start' then 0 else 1 end, ts, uuid
-      ) as nth
-    from attempts
-    where result = 'FAILURE'
-  ) as a
-  where nth = 1
+    a.uuid, a.published, a.ts, a.result, a.login, a.ip, a.country,
+    cast(floor(date_diff('second', cast(:window_start as timestamp), a.ts) / 900.0) as bigint) as bucket
+  from attempts as a
+  left join doubles as d on d.uuid = a.uuid
+  where a.result = 'FAILURE'
+    and d.uuid is null
 ),
 buckets as (
   select bucket

@@ -2,10 +2,9 @@
 -- Reads: okta_events, the arrival hour partitions of the run. Each uuid counts once (Okta delivers at least once).
 -- A failed sign-in is user.session.start with outcome FAILURE (Classic and Identity Engine) or, in Identity Engine, a
 -- failed password verification: user.authentication.auth_via_mfa FAILURE with debugData.factor PASSWORD_AS_FACTOR.
--- Identity Engine may log one wrong password as both, in the same transaction: failures count once per user and
--- transaction.id (the user.session.start kept). Failures of other factors (push, OTP, WebAuthn) are not password
--- guesses and are left out. Users count case-insensitively, unknown logins included: spraying a list of guessed
--- logins is still spraying.
+-- Identity Engine may log one wrong password as both, in the same transaction: the auth_via_mfa one is then dropped.
+-- Failures of other factors (push, OTP, WebAuthn) are not password guesses and are left out. Users count
+-- case-insensitively, unknown logins included: spraying a list of guessed logins is still spraying.
 -- Two bands, one finding per IP:
 --   * default (MEDIUM): failures for at least :min_users distinct users from the IP within the hour;
 --   * low-and-slow (LOW): fewer users, each tried a few times, paced to stay under the lockout: at least
@@ -44,20 +43,23 @@ attempts as (
       or (outcome.result = 'FAILURE' and element_at(debugcontext.debugdata, 'factor') = 'PASSWORD_AS_FACTOR')
     )
 ),
--- One failed attempt per user and transaction.
+-- Identity Engine may log one wrong password twice, as user.session.start and as auth_via_mfa PASSWORD_AS_FACTOR,
+-- in the same transaction: such an auth_via_mfa failure is dropped. (transaction.id is not always a request id, so
+-- only the pair of the two kinds within a minute is taken for one attempt.)
+doubles as (
+  select distinct m.uuid
+  from attempts as m
+  join attempts as s on s.login = m.login and s.tx = m.tx
+  where m.eventtype = 'user.authentication.auth_via_mfa' and m.result = 'FAILURE'
+    and s.eventtype = 'user.session.start' and s.result = 'FAILURE'
+    and abs(date_diff('second', s.ts, m.ts)) <= 60
+),
 failures as (
-  select uuid, published, eventtype, ts, result, login, ip, country
-  from (
-    select
-      *,
-      row_number() over (
-        partition by ip, login, tx
-        order by case when eventtype = 'user.session.start' then 0 else 1 end, ts, uuid
-      ) as nth
-    from attempts
-    where result = 'FAILURE'
-  ) as a
-  where nth = 1
+  select a.uuid, a.published, a.eventtype, a.ts, a.result, a.login, a.ip, a.country
+  from attempts as a
+  left join doubles as d on d.uuid = a.uuid
+  where a.result = 'FAILURE'
+    and d.uuid is null
 ),
 per_user as (
   select ip, login, count(*) as failures
