@@ -1,11 +1,12 @@
--- okta-mfa-push-bombing: many Okta Verify pushes rejected or left unanswered by one user within a few minutes.
+-- okta-mfa-push-bombing: many Okta Verify pushes rejected, left unanswered or abandoned by one user within a few minutes.
 -- Reads: okta_events, the arrival partitions of the run hour and the hour before (lookback_hours 2), so a burst that
 -- straddles the hour boundary is seen whole. Each uuid counts once (Okta delivers at least once).
 -- A failed push is one of:
 --   * rejected: user.mfa.okta_verify.deny_push (Classic), or user.authentication.auth_via_mfa / user.mfa.okta_verify
 --     with outcome FAILURE or DENY and, for auth_via_mfa, debugData.factor OKTA_VERIFY_PUSH (Identity Engine logs a
 --     denied push this way, with pushOnlyResponseType OV_RESPONSE_DENY);
---   * unanswered: the same events with outcome UNANSWERED, or a system.push.send_factor_verify_push that got no
+--   * unanswered: the same events with outcome UNANSWERED or ABANDONED (the sign-in given up with the push
+--     pending, as Okta's MFA abandonment logs it), or a system.push.send_factor_verify_push that got no
 --     answer: the user's next push event is another push, or there is none and the push (valid 5 minutes) expired
 --     before the end of the run hour. A push answered by a rejection counts once, as the rejection.
 -- A burst is a chain of one user's failed pushes with gaps of at most :window_minutes. It fires when some failed push
@@ -46,7 +47,7 @@ pushes as (
       when eventtype = 'system.push.send_factor_verify_push' then 'sent'
       when eventtype = 'user.mfa.okta_verify.deny_push' then 'rejected'
       when outcome.result = 'SUCCESS' then 'approved'
-      when outcome.result = 'UNANSWERED' then 'unanswered'
+      when outcome.result in ('UNANSWERED', 'ABANDONED') then 'unanswered'
       when outcome.result in ('FAILURE', 'DENY') then 'rejected'
     end as kind
   from events
@@ -151,7 +152,7 @@ select
   concat(
     cast(count_if(kind <> 'approved') as varchar), ' Okta Verify pushes to ', login, ' failed (',
     cast(count_if(kind = 'rejected') as varchar), ' rejected, ', cast(count_if(kind = 'unanswered') as varchar),
-    ' unanswered), at least ', cast(:min_rejections as varchar), ' within ', cast(:window_minutes as varchar), ' minutes',
+    ' unanswered or abandoned), at least ', cast(:min_rejections as varchar), ' within ', cast(:window_minutes as varchar), ' minutes',
     case when count_if(kind = 'approved') > 0 then ', then a push was approved' else '' end
   ) as summary
 from evidence
