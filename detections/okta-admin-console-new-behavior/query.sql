@@ -1,6 +1,7 @@
 -- okta-admin-console-new-behavior: a sign-on to the Okta Admin Console from both a new device and a new IP.
 -- Reads: okta_events (arrival hour partitions of the run), event type policy.evaluate_sign_on with the
---   Okta Admin Console among its targets. Each uuid counts once (Okta delivers at least once).
+--   Okta Admin Console among its targets (displayName "Okta Admin Console", or "Okta Administration" as some orgs
+--   name the admin app). Each uuid counts once (Okta delivers at least once).
 -- Okta's behavior detection verdicts come in several shapes, read in this order (as Panther does):
 --   1. debugData.behaviors: text such as `{New Geo-Location=NEGATIVE, New Device=POSITIVE, ...}`, or a list
 --      or object of the same pairs (kept as JSON text by the lake);
@@ -16,7 +17,8 @@ with events as (
   where dt between :scan_from_dt and :scan_to_dt
     and concat(dt, '-', hour) between :scan_from and :scan_to
     and eventtype = 'policy.evaluate_sign_on'
-    and cardinality(filter(target, t -> strpos(lower(t.displayname), 'okta admin console') > 0)) > 0
+    and cardinality(filter(target, t ->
+      strpos(lower(t.displayname), 'okta admin console') > 0 or strpos(lower(t.displayname), 'okta administration') > 0)) > 0
 ),
 verdicts as (
   select
