@@ -49,7 +49,7 @@ sign_ins as (
 password_changes as (
   select * from base where eventtype in ('user.account.update_password', 'user.account.reset_password')
 ),
-pairs as (
+candidate_pairs as (
   select
     b.login,
     b.uuid as breach_uuid, b.ts as breach_ts, b.ip as breach_ip,
@@ -61,10 +61,19 @@ pairs as (
     and s.ts >= b.ts
     and date_diff('second', b.ts, s.ts) <= cast(:followup_minutes as bigint) * 60
   where s.in_run_hour
-    and not exists (
-      select 1 from password_changes as p
-      where p.login = b.login and p.ts > b.ts and p.ts < s.ts
-    )
+),
+-- a pair stands when no successful password change of the user lies between its detection and its sign-in
+-- (a left join counted, rather than a correlated not exists with inequalities, which Trino may refuse)
+pairs as (
+  select
+    c.login, c.breach_uuid, c.breach_ts, c.breach_ip, c.sign_in_uuid, c.sign_in_ts, c.sign_in_ip, c.after_seconds
+  from candidate_pairs as c
+  left join password_changes as p
+    on p.login = c.login
+    and p.ts > c.breach_ts
+    and p.ts < c.sign_in_ts
+  group by c.login, c.breach_uuid, c.breach_ts, c.breach_ip, c.sign_in_uuid, c.sign_in_ts, c.sign_in_ip, c.after_seconds
+  having count(p.uuid) = 0
 ),
 evidence as (
   select login, uuid, ts, ip from breaches where in_run_hour
