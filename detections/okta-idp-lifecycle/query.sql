@@ -2,6 +2,7 @@
 -- Reads: okta_events (arrival hour partitions of the run), system.idp.lifecycle.* events. Each uuid counts
 --   once (Okta delivers at least once). One finding per admin per hour; HIGH when an IdP was created or
 --   activated (a new way to sign in as any user it maps to).
+--   system.idp.lifecycle.read_client_secret is a read, not a change: it is okta-oauth-app-abuse's (client secret reads).
 -- False positives: planned SSO and social-login set-up or certificate rotation.
 with events as (
   select
@@ -11,6 +12,7 @@ with events as (
   where dt between :scan_from_dt and :scan_to_dt
     and concat(dt, '-', hour) between :scan_from and :scan_to
     and eventtype like 'system.idp.lifecycle.%'
+    and eventtype <> 'system.idp.lifecycle.read_client_secret'
 ),
 changes as (
   select

@@ -145,13 +145,36 @@ describe('okta-password-spray', () => {
     expect(findings[0]!.summary).toContain('10 distinct users');
   });
 
-  it('stays silent on one IP failing for 9 distinct users, however many failures they have', async () => {
+  it('stays silent on one IP failing once each for 9 distinct users (under both bands)', async () => {
+    const events = USERS.slice(0, 9).map((u, i) => failedSignIn(u, at(base, i * 3), '198.51.100.77'));
+
+    expect(await findingsOf(ID, events)).toEqual([]);
+  });
+
+  it('flags 9 users tried twice each over 28 minutes in the low-and-slow band, at LOW', async () => {
     const events = USERS.slice(0, 9).flatMap((u, i) => [
       failedSignIn(u, at(base, i), '198.51.100.77'),
       failedSignIn(u.toUpperCase(), at(base, 20 + i), '198.51.100.77'),
     ]);
 
-    expect(await findingsOf(ID, events)).toEqual([]);
+    const findings = await findingsOf(ID, events);
+
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ entity: { type: 'ip', id: '198.51.100.77' }, severity: 'LOW', event_count: 18 });
+  });
+
+  it('keeps the low band out of a burst under low_min_span_minutes and out of an IP hammering one account', async () => {
+    const burst = USERS.slice(0, 9).flatMap((u, i) => [
+      failedSignIn(u, at(base, i * 0.2), '198.51.100.77'),
+      failedSignIn(u, at(base, i * 0.2 + 0.1), '198.51.100.77'),
+    ]);
+    const hammering = [
+      ...USERS.slice(0, 8).flatMap((u, i) => [failedSignIn(u, at(base, i), '198.51.100.78'), failedSignIn(u, at(base, 20 + i), '198.51.100.78')]),
+      ...Array.from({ length: 9 }, (_, i) => failedSignIn(USERS[8]!, at(base, 30 + i), '198.51.100.78')),
+    ];
+
+    expect(await findingsOf(ID, burst)).toEqual([]);
+    expect(await findingsOf(ID, hammering)).toEqual([]);
   });
 
   it('does not add up users failing from different IPs', async () => {
@@ -414,9 +437,9 @@ describe('okta-policy-weakened', () => {
       ],
     });
 
-  it('watches IdP routing rules only when policy_types names them', async () => {
-    expect(await findingsOf(ID, [ruleUpdate('IdpDiscovery')])).toEqual([]);
-    expect(await findingsOf(ID, [ruleUpdate('IdpDiscovery')], { [ID]: { policy_types: 'OKTA_SIGN_ON, IDP_DISCOVERY' } })).toHaveLength(1);
+  it('watches IdP routing rules by default, and not when policy_types leaves IDP_DISCOVERY out', async () => {
+    expect(await findingsOf(ID, [ruleUpdate('IdpDiscovery')])).toHaveLength(1);
+    expect(await findingsOf(ID, [ruleUpdate('IdpDiscovery')], { [ID]: { policy_types: 'OKTA_SIGN_ON, PASSWORD' } })).toEqual([]);
   });
 
   it('keeps an update of a sign-on policy rule at the default severity, naming the actor as the entity', async () => {
